@@ -1,0 +1,26 @@
+"""Treaty Clause API: international agreements, their articles, parties, sectors
+and clauses over HTTP, every fact tied to its source."""
+from __future__ import annotations
+
+from flask import Flask
+
+from api import config as config_module
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(config_module.ROOT / "instance"))
+    app.config.update(config_module.from_environment())
+    app.config.update(config or {})
+    app.config["DATABASE_URL"] = config_module.normalise_database_url(app.config["DATABASE_URL"])
+    app.json.sort_keys = False
+
+    from api import cli, db, errors, health, logs
+    from api.openapi import init_api
+
+    logs.init_app(app)
+    db.init_app(app)
+    init_api(app)
+    errors.init_app(app)  # after flask-smorest, whose own error handler it replaces
+    app.register_blueprint(health.blueprint)
+    cli.register(app)
+    return app

@@ -1,0 +1,34 @@
+"""Alembic driven from the application, so `treaty-api migrate` and `alembic upgrade head` agree."""
+from alembic import command
+from alembic.config import Config
+
+from api.config import ROOT
+
+
+# Tables and indexes that full-text search keeps outside the ORM (FTS5 virtual
+# tables and their shadow tables, tsvector columns) are managed by migrations
+# alone and left out of the model comparison.
+EXCLUDED_PREFIXES = ("search_", "sqlite_")
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    if type_ in ("table", "index", "column") and name and name.startswith(EXCLUDED_PREFIXES):
+        return False
+    return True
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    if database_url:
+        # Passed through attributes, not the ini: a URL may hold '%' that configparser would mangle.
+        config.attributes["database_url"] = database_url
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str = "base") -> None:
+    command.downgrade(alembic_config(database_url), revision)
