@@ -1,0 +1,1 @@
+"""Marshmallow schemas: the one definition of every request, response and seed-file shape."""
