@@ -1,0 +1,87 @@
+"""HTTP conventions shared by the /v1 resources: ETags, caching, CORS, Link headers, CSV."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Callable, Iterable
+from urllib.parse import urlencode
+
+from flask import Response, current_app, request, stream_with_context
+
+CACHE_CONTROL = "public, max-age=60"
+CSV_MIMETYPE = "text/csv"
+EXPOSED_HEADERS = "ETag, Link, X-Request-ID"
+
+
+def install(blueprint) -> None:
+    """Conditional GETs, caching and CORS on every response of `blueprint`."""
+    blueprint.after_request(finish_response)
+
+
+def finish_response(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    response.vary.add("Accept")
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, If-None-Match, X-Request-ID"
+        response.headers["Access-Control-Max-Age"] = "86400"
+        return response
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+        if not response.is_streamed:
+            # A strong validator: a hash of the exact bytes sent.
+            response.add_etag()
+            response.make_conditional(request)
+    return response
+
+
+def wants_csv(args: dict) -> bool:
+    if args.get("format") == "csv":
+        return True
+    if args.get("format") == "json":
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", CSV_MIMETYPE])
+    return best == CSV_MIMETYPE and request.accept_mimetypes[CSV_MIMETYPE] > request.accept_mimetypes["application/json"]
+
+
+def next_link(cursor: str | None) -> dict:
+    """The RFC 8288 Link header for the next page: this request's query with the new cursor."""
+    if not cursor:
+        return {}
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"] + [("cursor", cursor)]
+    return {"Link": f'<{request.base_url}?{urlencode(query)}>; rel="next"'}
+
+
+def csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date,)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "; ".join(csv_value(v) for v in value)
+    return str(value)
+
+
+def csv_response(columns: list[tuple[str, Callable[[dict], object]]], items: Iterable[dict], filename: str) -> Response:
+    """Stream `items` as RFC 4180 CSV (CRLF line ends, quotes where needed), a header row first."""
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([name for name, _ in columns])
+        for n, item in enumerate(items, 1):
+            writer.writerow([csv_value(get(item)) for _, get in columns])
+            if n % 200 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = current_app.response_class(stream_with_context(generate()), mimetype=CSV_MIMETYPE)
+    response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response

@@ -1,0 +1,398 @@
+"""Agreements: the filtered list, the detail, their events."""
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from types import SimpleNamespace
+
+from sqlalchemy import and_, bindparam, func, not_, or_, select, union, union_all
+from sqlalchemy.orm import Session, aliased
+
+from api.errors import Problem
+from api.models import (
+    LEAVING_EVENT_KINDS,
+    Agreement,
+    AgreementParty,
+    AgreementSector,
+    Alternative,
+    Article,
+    ArticleClauseType,
+    ArticleSector,
+    Citation,
+    ClauseType,
+    Event,
+    Party,
+    Sector,
+)
+from api.queries.common import Listing, citation_select, rare, resolve, source_item
+from api.queries.paging import SortKey
+
+Superseded = aliased(Agreement, name="superseded")
+
+
+def conditions(session: Session, args: dict, *, party_code: str | None = None) -> list:
+    """The WHERE terms for the agreement filters in `args` (names resolved; unknown ones are a 400)."""
+    parties = list(args.get("party", []))
+    ids = resolve(session, {
+        "party": ("party", parties),
+        "party_any": ("party", args.get("party_any", [])),
+        "sector": ("sector", args.get("sector", [])),
+        "clause_type": ("clause_type", args.get("clause_type", [])),
+    })
+    terms = []
+    if party_code is not None:
+        terms.append(has_party(_party_id(session, party_code)))
+    for party_id in ids.get("party", []):
+        terms.append(has_party(party_id))
+    if ids.get("party_any"):
+        terms.append(Agreement.id.in_(select(AgreementParty.agreement_id).where(AgreementParty.party_id.in_(ids["party_any"]))))
+    for sector_id in ids.get("sector", []):
+        terms.append(Agreement.id.in_(agreements_with_sector(sector_id)))
+    for clause_type_id in ids.get("clause_type", []):
+        terms.append(Agreement.id.in_(
+            select(Article.agreement_id).join(ArticleClauseType, ArticleClauseType.article_id == Article.id)
+            .where(ArticleClauseType.clause_type_id == clause_type_id)
+        ))
+    if args.get("kind"):
+        terms.append(Agreement.kind.in_(args["kind"]))
+    if args.get("status"):
+        terms.append(Agreement.status.in_(args["status"]))
+    if args.get("signed_from"):
+        terms.append(Agreement.signed_on >= args["signed_from"])
+    if args.get("signed_to"):
+        terms.append(Agreement.signed_on <= args["signed_to"])
+    if args.get("in_force_on"):
+        terms.append(in_force_on(args["in_force_on"]))
+    return terms
+
+
+def _party_id(session: Session, code: str) -> int:
+    party_id = session.execute(select(Party.id).where(Party.code == code)).scalar()
+    if party_id is None:
+        raise Problem(404, f"No party has the code {code!r}.")
+    return party_id
+
+
+def has_party(party_id: int):
+    return Agreement.id.in_(select(AgreementParty.agreement_id).where(AgreementParty.party_id == party_id))
+
+
+def agreements_with_sector(sector_id: int):
+    return union(
+        select(Article.agreement_id).join(ArticleSector, ArticleSector.article_id == Article.id)
+        .where(ArticleSector.sector_id == sector_id),
+        select(AgreementSector.agreement_id).where(AgreementSector.sector_id == sector_id),
+    )
+
+
+def in_force_on(day):
+    """In force on `day`: entry into force known and on or before it; not ended, superseded or
+    left by all but one party on or before it."""
+    successor = aliased(Agreement)
+    party_count = (
+        select(func.count()).select_from(AgreementParty).where(AgreementParty.agreement_id == Agreement.id)
+        .scalar_subquery()
+    )
+    left_by = and_(
+        Event.agreement_id == Agreement.id,
+        Event.kind.in_(LEAVING_EVENT_KINDS),
+        Event.party_id.is_not(None),
+        Event.date.is_not(None),
+        Event.date <= day,
+    )
+    leaving = select(func.count(func.distinct(Event.party_id))).where(left_by).scalar_subquery()
+    return and_(
+        Agreement.entered_into_force_on.is_not(None),
+        Agreement.entered_into_force_on <= day,
+        or_(Agreement.ended_on.is_(None), Agreement.ended_on > day),
+        not_(select(successor.id).where(
+            rare(successor.supersedes_id == Agreement.id),
+            successor.entered_into_force_on.is_not(None),
+            successor.entered_into_force_on <= day,
+        ).exists()),
+        # Most agreements nobody has left: the cheap test first, the counts only when someone has.
+        or_(not_(select(Event.id).where(left_by).exists()), party_count - leaving >= 2),
+    )
+
+
+# -- the list ---------------------------------------------------------------------
+
+def _columns():
+    return [
+        Agreement.id, Agreement.slug, Agreement.title, Agreement.short_title, Agreement.kind,
+        Agreement.status, Agreement.signed_on, Agreement.signed_at, Agreement.entered_into_force_on,
+        Agreement.ended_on, Agreement.term, Agreement.term_years, Agreement.renewal,
+        Agreement.article_count, Agreement.languages, Superseded.slug.label("supersedes"),
+    ]
+
+
+def _from():
+    return Agreement.__table__.outerjoin(Superseded, Superseded.id == Agreement.supersedes_id)
+
+
+def _base(row) -> dict:
+    return {
+        "id": row.slug, "title": row.title, "short_title": row.short_title, "kind": row.kind.value,
+        "status": row.status.value, "signed_on": row.signed_on, "signed_at": row.signed_at,
+        "entered_into_force_on": row.entered_into_force_on, "ended_on": row.ended_on,
+        "term": row.term.value if row.term else None, "term_years": row.term_years, "renewal": row.renewal,
+        "article_count": row.article_count, "languages": row.languages.split(",") if row.languages else [],
+        "supersedes": row.supersedes,
+    }
+
+
+def _load_summaries(session: Session, rows) -> list[dict]:
+    ids = [row.id for row in rows]
+    parties, sectors = defaultdict(list), defaultdict(list)
+    if ids:
+        for p in session.execute(
+            select(AgreementParty.agreement_id, Party.code, Party.name, Party.kind, AgreementParty.role)
+            .join(Party, Party.id == AgreementParty.party_id)
+            .where(AgreementParty.agreement_id.in_(ids)).order_by(AgreementParty.id)
+        ):
+            parties[p.agreement_id].append({"code": p.code, "name": p.name, "kind": p.kind.value, "role": p.role})
+        # The distinct (agreement, sector) pairs first, then the few sectors' names: joining
+        # the names onto the union would materialise it and index it on the fly.
+        pairs = session.execute(union(
+            select(Article.agreement_id, ArticleSector.sector_id)
+            .join(ArticleSector, ArticleSector.article_id == Article.id).where(Article.agreement_id.in_(ids)),
+            select(AgreementSector.agreement_id, AgreementSector.sector_id).where(AgreementSector.agreement_id.in_(ids)),
+        )).all()
+        names = {s.id: s for s in session.execute(
+            select(Sector.id, Sector.slug, Sector.name).where(Sector.id.in_({p[1] for p in pairs})))} if pairs else {}
+        for agreement_id, sector_id in pairs:
+            sectors[agreement_id].append({"slug": names[sector_id].slug, "name": names[sector_id].name})
+        for tags in sectors.values():
+            tags.sort(key=lambda tag: tag["slug"])
+    return [{**_base(row), "parties": parties[row.id], "sectors": sectors[row.id]} for row in rows]
+
+
+def _facet_party(ids):
+    n = func.count(func.distinct(AgreementParty.agreement_id))
+    return (select(Party.code, n).join(AgreementParty, AgreementParty.party_id == Party.id)
+            .where(AgreementParty.agreement_id.in_(ids)).group_by(Party.code).order_by(n.desc(), Party.code))
+
+
+def _facet_sector(ids):
+    tagged = union(
+        select(Article.agreement_id.label("agreement_id"), ArticleSector.sector_id.label("sector_id"))
+        .join(ArticleSector, ArticleSector.article_id == Article.id).where(Article.agreement_id.in_(ids)),
+        select(AgreementSector.agreement_id, AgreementSector.sector_id).where(AgreementSector.agreement_id.in_(ids)),
+    ).subquery()
+    n = func.count()
+    return (select(Sector.slug, n).join(tagged, tagged.c.sector_id == Sector.id)
+            .group_by(Sector.slug).order_by(n.desc(), Sector.slug))
+
+
+def _facet_clause_type(ids):
+    tagged = (
+        select(Article.agreement_id.label("agreement_id"), ArticleClauseType.clause_type_id.label("clause_type_id"))
+        .join(ArticleClauseType, ArticleClauseType.article_id == Article.id)
+        .where(Article.agreement_id.in_(ids)).distinct().subquery()
+    )
+    n = func.count()
+    return (select(ClauseType.slug, n).join(tagged, tagged.c.clause_type_id == ClauseType.id)
+            .group_by(ClauseType.slug).order_by(n.desc(), ClauseType.slug))
+
+
+def _facet_column(column):
+    def facet(ids):
+        n = func.count()
+        return select(column, n).where(Agreement.id.in_(ids)).group_by(column).order_by(n.desc(), column)
+    return facet
+
+
+LISTING = Listing(
+    name="agreements",
+    search_name="agreements",
+    id_column=Agreement.id,
+    select_from=_from,
+    columns=_columns,
+    sorts={
+        "id": lambda: [SortKey(Agreement.slug, kind="str")],
+        "-id": lambda: [SortKey(Agreement.slug, descending=True, kind="str")],
+        "signed_on": lambda: [SortKey(Agreement.signed_on, nullable=True, kind="date"), SortKey(Agreement.id)],
+        "-signed_on": lambda: [SortKey(Agreement.signed_on, descending=True, nullable=True, kind="date"),
+                               SortKey(Agreement.id, descending=True)],
+        "entered_into_force_on": lambda: [SortKey(Agreement.entered_into_force_on, nullable=True, kind="date"),
+                                          SortKey(Agreement.id)],
+        "-entered_into_force_on": lambda: [SortKey(Agreement.entered_into_force_on, descending=True, nullable=True,
+                                                   kind="date"), SortKey(Agreement.id, descending=True)],
+        "title": lambda: [SortKey(Agreement.title, kind="str"), SortKey(Agreement.id)],
+        "-title": lambda: [SortKey(Agreement.title, descending=True, kind="str"), SortKey(Agreement.id, descending=True)],
+    },
+    default_sort="id",
+    load=_load_summaries,
+    facets={
+        "party": _facet_party,
+        "sector": _facet_sector,
+        "clause_type": _facet_clause_type,
+        "status": _facet_column(Agreement.status),
+        "kind": _facet_column(Agreement.kind),
+    },
+)
+SORTS = [*LISTING.sorts, "relevance"]
+FACETS = list(LISTING.facets)
+
+
+# -- one agreement ------------------------------------------------------------------
+
+def agreement_id(session: Session, slug: str) -> int:
+    found = session.execute(select(Agreement.id).where(Agreement.slug == slug)).scalar()
+    if found is None:
+        raise Problem(404, f"No agreement has the id {slug!r}.")
+    return found
+
+
+@functools.cache
+def _detail_statements() -> SimpleNamespace:
+    """The statements behind one agreement, built once: each request only binds :slug or :aid
+    (building a select() costs more than SQLite takes to run it)."""
+    aid = bindparam("aid")
+    return SimpleNamespace(
+        agreement=select(*_columns(), Agreement.entry_into_force_rule, Agreement.summary)
+        .select_from(_from()).where(Agreement.slug == bindparam("slug")),
+        superseded_by=select(Agreement.slug).where(rare(Agreement.supersedes_id == aid)),
+        # Every citation the representation needs, in one statement.
+        citations=citation_select(
+            Citation.agreement_id == aid,
+            Citation.event_id.in_(select(Event.id).where(Event.agreement_id == aid)),
+            and_(Citation.article_id.in_(select(Article.id).where(Article.agreement_id == aid)),
+                 Citation.sector_id.is_not(None)),
+            Citation.alternative_id.in_(_alternative_ids(aid)),
+        ),
+        alternatives=select(Alternative.id, Alternative.agreement_id, Alternative.event_id, Alternative.field,
+                            Alternative.value, Alternative.note)
+        .where(Alternative.id.in_(_alternative_ids(aid))).order_by(Alternative.field, Alternative.id),
+        events=_events_select().where(Event.agreement_id == aid),
+        parties=select(Party.code, Party.name, Party.kind, AgreementParty.role)
+        .join(Party, Party.id == AgreementParty.party_id)
+        .where(AgreementParty.agreement_id == aid).order_by(AgreementParty.id),
+        article_sectors=select(Sector.id, Sector.slug, Sector.name, Article.id.label("article_id"), Article.number)
+        .join(ArticleSector, ArticleSector.sector_id == Sector.id)
+        .join(Article, Article.id == ArticleSector.article_id)
+        .where(Article.agreement_id == aid).order_by(Sector.slug, Article.number),
+        agreement_sectors=select(Sector.id, Sector.slug, Sector.name, AgreementSector.note)
+        .join(AgreementSector, AgreementSector.sector_id == Sector.id).where(AgreementSector.agreement_id == aid),
+    )
+
+
+def detail(session: Session, slug: str) -> dict:
+    statements = _detail_statements()
+    connection = session.connection()
+    row = connection.execute(statements.agreement, {"slug": slug}).one_or_none()
+    if row is None:
+        raise Problem(404, f"No agreement has the id {slug!r}.")
+    params = {"aid": row.id}
+    item = _base(row)
+    item["entry_into_force_rule"] = row.entry_into_force_rule
+    item["summary"] = row.summary
+    item["superseded_by"] = sorted(connection.execute(statements.superseded_by, params).scalars())
+
+    agreement_sources, sector_sources = [], defaultdict(list)
+    event_sources, tag_sources, alt_sources = defaultdict(list), defaultdict(list), defaultdict(list)
+    for c in connection.execute(statements.citations, params):
+        source = source_item(c)
+        if c.agreement_id is not None and c.sector_id is not None:
+            sector_sources[c.sector_id].append(source)
+        elif c.agreement_id is not None:
+            agreement_sources.append({**source, "field": c.field})
+        elif c.event_id is not None:
+            event_sources[c.event_id].append(source)
+        elif c.article_id is not None:
+            tag_sources[(c.article_id, c.sector_id)].append(source)
+        elif c.alternative_id is not None:
+            alt_sources[c.alternative_id].append(source)
+    item["sources"] = agreement_sources
+
+    disputes: dict[tuple, dict] = defaultdict(dict)
+    for alt in connection.execute(statements.alternatives, params):
+        subject = ("agreement", alt.agreement_id) if alt.agreement_id is not None else ("event", alt.event_id)
+        disputes[subject].setdefault(alt.field, []).append(
+            {"value": alt.value, "note": alt.note, "sources": alt_sources.get(alt.id, [])})
+    item["disputes"] = disputes.pop(("agreement", row.id), {})
+
+    events = defaultdict(list)
+    for e in connection.execute(statements.events, params):
+        events[e.party].append(event_item(e, event_sources[e.id], disputes.get(("event", e.id), {})))
+    item["parties"] = [
+        {"code": p.code, "name": p.name, "kind": p.kind.value, "role": p.role, "events": events.get(p.code, [])}
+        for p in connection.execute(statements.parties, params)
+    ]
+    item["events"] = events.get(None, [])
+
+    sectors: dict[int, dict] = {}
+    for s in connection.execute(statements.article_sectors, params):
+        entry = sectors.setdefault(s.id, {"slug": s.slug, "name": s.name, "articles": [], "note": None, "sources": []})
+        entry["articles"].append(s.number)
+        entry["sources"].extend(x for x in tag_sources[(s.article_id, s.id)] if x not in entry["sources"])
+    for s in connection.execute(statements.agreement_sectors, params):
+        entry = sectors.setdefault(s.id, {"slug": s.slug, "name": s.name, "articles": [], "note": None, "sources": []})
+        entry["note"] = s.note
+        entry["sources"].extend(x for x in sector_sources[s.id] if x not in entry["sources"])
+    item["sectors"] = sorted(sectors.values(), key=lambda s: s["slug"])
+    return item
+
+
+def _alternative_ids(aid):
+    return union_all(
+        select(Alternative.id).where(rare(Alternative.agreement_id == aid)),
+        select(Alternative.id).where(rare(Alternative.event_id.in_(select(Event.id).where(Event.agreement_id == aid)))),
+    )
+
+
+def _events_select():
+    return (
+        select(Event.id, Event.key, Party.code.label("party"), Event.kind, Event.date, Event.date_precision,
+               Event.acting_body, Event.note)
+        .outerjoin(Party, Party.id == Event.party_id)
+        .order_by(Event.date.asc().nulls_last(), Event.id)
+    )
+
+
+def event_item(e, sources, disputes) -> dict:
+    return {
+        "id": e.key, "party": e.party, "kind": e.kind.value, "date": e.date,
+        "date_precision": e.date_precision.value if e.date_precision else None,
+        "acting_body": e.acting_body, "note": e.note, "sources": sources, "disputes": disputes,
+    }
+
+
+# -- events of one agreement, as a list -----------------------------------------------
+
+def _event_columns():
+    return [Event.id, Event.key, Party.code.label("party"), Event.kind, Event.date, Event.date_precision,
+            Event.acting_body, Event.note]
+
+
+def _load_events(session: Session, rows) -> list[dict]:
+    ids = [row.id for row in rows]
+    sources, alt_sources, disputes = defaultdict(list), defaultdict(list), defaultdict(dict)
+    if ids:
+        alternatives = select(Alternative.id).where(Alternative.event_id.in_(ids))
+        for c in session.execute(citation_select(
+                Citation.event_id.in_(ids), Citation.alternative_id.in_(alternatives))):
+            (sources[c.event_id] if c.event_id is not None else alt_sources[c.alternative_id]).append(source_item(c))
+        for alt in session.execute(
+            select(Alternative.id, Alternative.event_id, Alternative.field, Alternative.value, Alternative.note)
+            .where(Alternative.event_id.in_(ids)).order_by(Alternative.field, Alternative.id)
+        ):
+            disputes[alt.event_id].setdefault(alt.field, []).append(
+                {"value": alt.value, "note": alt.note, "sources": alt_sources.get(alt.id, [])})
+    return [event_item(row, sources[row.id], disputes[row.id]) for row in rows]
+
+
+EVENTS = Listing(
+    name="events",
+    search_name=None,
+    id_column=Event.id,
+    select_from=lambda: Event.__table__.outerjoin(Party, Party.id == Event.party_id),
+    columns=_event_columns,
+    sorts={
+        "date": lambda: [SortKey(Event.date, nullable=True, kind="date"), SortKey(Event.id)],
+        "-date": lambda: [SortKey(Event.date, descending=True, nullable=True, kind="date"),
+                          SortKey(Event.id, descending=True)],
+    },
+    default_sort="date",
+    load=_load_events,
+)

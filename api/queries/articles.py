@@ -1,0 +1,186 @@
+"""Articles, across agreements or within one."""
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy.orm import Session
+
+from api.errors import Problem
+from api.models import (
+    Agreement,
+    AgreementParty,
+    Alternative,
+    Article,
+    ArticleClauseType,
+    ArticleSector,
+    Citation,
+    ClauseType,
+    Party,
+    Sector,
+)
+from api.queries.common import Listing, citation_select, rare, resolve, source_item
+from api.queries.paging import SortKey
+
+
+# A page deep into the default order starts at a known agreement: the party's agreements
+# before it are skipped inside the subquery (see `_keyset_params`), not tried one by one.
+_AGREEMENT_RANGE = (
+    AgreementParty.agreement_id >= bindparam("agreement_from", -(2**62)),
+    AgreementParty.agreement_id <= bindparam("agreement_to", 2**62),
+)
+
+
+def _keyset_params(sort: str, values: list) -> dict:
+    if sort == "agreement":
+        return {"agreement_from": values[0]}
+    if sort == "-agreement":
+        return {"agreement_to": values[0]}
+    return {}
+
+
+def conditions(session: Session, args: dict, *, agreement_id: int | None = None) -> list:
+    ids = resolve(session, {
+        "agreement": ("agreement", args.get("agreement", [])),
+        "party": ("party", args.get("party", [])),
+        "sector": ("sector", args.get("sector", [])),
+        "clause_type": ("clause_type", args.get("clause_type", [])),
+    })
+    terms = []
+    if agreement_id is not None:
+        terms.append(Article.agreement_id == agreement_id)
+    if ids.get("agreement"):
+        terms.append(Article.agreement_id.in_(ids["agreement"]))
+    for party_id in ids.get("party", []):
+        terms.append(Article.agreement_id.in_(
+            select(AgreementParty.agreement_id).where(AgreementParty.party_id == party_id, *_AGREEMENT_RANGE)))
+    for sector_id in ids.get("sector", []):
+        terms.append(exists().where(ArticleSector.article_id == Article.id, ArticleSector.sector_id == sector_id))
+    for clause_type_id in ids.get("clause_type", []):
+        terms.append(exists().where(ArticleClauseType.article_id == Article.id,
+                                    ArticleClauseType.clause_type_id == clause_type_id))
+    if args.get("has_text") is not None:
+        terms.append(Article.text.is_not(None) if args["has_text"] else Article.text.is_(None))
+    return terms
+
+
+def _columns():
+    return [Article.id, Agreement.slug.label("agreement"), Article.number, Article.heading, Article.summary,
+            Article.text]
+
+
+def _from():
+    return Article.__table__.join(Agreement, Agreement.id == Article.agreement_id)
+
+
+@functools.cache
+def _load_statements() -> SimpleNamespace:
+    """The children of a page of articles, built once; each request binds the page's ids."""
+    ids = bindparam("ids", expanding=True)
+    return SimpleNamespace(
+        citations=citation_select(
+            Citation.article_id.in_(ids),
+            Citation.alternative_id.in_(select(Alternative.id).where(rare(Alternative.article_id.in_(ids)))),
+        ),
+        sectors=select(ArticleSector.article_id, Sector.id, Sector.slug, Sector.name)
+        .join(Sector, Sector.id == ArticleSector.sector_id)
+        .where(ArticleSector.article_id.in_(ids)).order_by(Sector.slug),
+        clause_types=select(ArticleClauseType.article_id, ArticleClauseType.paragraph, ClauseType.id, ClauseType.slug,
+                            ClauseType.name)
+        .join(ClauseType, ClauseType.id == ArticleClauseType.clause_type_id)
+        .where(ArticleClauseType.article_id.in_(ids)).order_by(ClauseType.slug),
+        alternatives=select(Alternative.id, Alternative.article_id, Alternative.field, Alternative.value,
+                            Alternative.note)
+        .where(rare(Alternative.article_id.in_(ids))).order_by(Alternative.field, Alternative.id),
+    )
+
+
+def load(session: Session, rows) -> list[dict]:
+    """Articles with their tags, sources and disputes: four statements for any number of rows."""
+    ids = [row.id for row in rows]
+    sectors, clause_types = defaultdict(list), defaultdict(list)
+    sources, tag_sources, alt_sources = defaultdict(list), defaultdict(list), defaultdict(list)
+    disputes = defaultdict(dict)
+    if ids:
+        statements, connection, params = _load_statements(), session.connection(), {"ids": ids}
+        for c in connection.execute(statements.citations, params):
+            source = source_item(c)
+            if c.alternative_id is not None:
+                alt_sources[c.alternative_id].append(source)
+            elif c.sector_id is not None:
+                tag_sources[(c.article_id, "sector", c.sector_id)].append(source)
+            elif c.clause_type_id is not None:
+                tag_sources[(c.article_id, "clause_type", c.clause_type_id)].append(source)
+            else:
+                sources[c.article_id].append(source)
+        for t in connection.execute(statements.sectors, params):
+            sectors[t.article_id].append({"slug": t.slug, "name": t.name,
+                                          "sources": tag_sources[(t.article_id, "sector", t.id)]})
+        for t in connection.execute(statements.clause_types, params):
+            clause_types[t.article_id].append({"slug": t.slug, "name": t.name, "paragraph": t.paragraph,
+                                               "sources": tag_sources[(t.article_id, "clause_type", t.id)]})
+        for alt in connection.execute(statements.alternatives, params):
+            disputes[alt.article_id].setdefault(alt.field, []).append(
+                {"value": alt.value, "note": alt.note, "sources": alt_sources.get(alt.id, [])})
+    return [
+        {"agreement": row.agreement, "number": row.number, "heading": row.heading, "summary": row.summary,
+         "text": row.text, "sectors": sectors[row.id], "clause_types": clause_types[row.id],
+         "sources": sources[row.id], "disputes": disputes[row.id]}
+        for row in rows
+    ]
+
+
+def _facet_party(ids):
+    n = func.count()
+    return (select(Party.code, n).select_from(Article)
+            .join(AgreementParty, AgreementParty.agreement_id == Article.agreement_id)
+            .join(Party, Party.id == AgreementParty.party_id)
+            .where(Article.id.in_(ids)).group_by(Party.code).order_by(n.desc(), Party.code))
+
+
+def _facet_sector(ids):
+    n = func.count()
+    return (select(Sector.slug, n).join(ArticleSector, ArticleSector.sector_id == Sector.id)
+            .where(ArticleSector.article_id.in_(ids)).group_by(Sector.slug).order_by(n.desc(), Sector.slug))
+
+
+def _facet_clause_type(ids):
+    n = func.count()
+    return (select(ClauseType.slug, n).join(ArticleClauseType, ArticleClauseType.clause_type_id == ClauseType.id)
+            .where(ArticleClauseType.article_id.in_(ids)).group_by(ClauseType.slug)
+            .order_by(n.desc(), ClauseType.slug))
+
+
+LISTING = Listing(
+    name="articles",
+    search_name="articles",
+    id_column=Article.id,
+    select_from=_from,
+    columns=_columns,
+    sorts={
+        # Articles of one agreement stay together, in number order; agreements in the order they were recorded.
+        "agreement": lambda: [SortKey(Article.agreement_id), SortKey(Article.number)],
+        "-agreement": lambda: [SortKey(Article.agreement_id, descending=True),
+                               SortKey(Article.number, descending=True)],
+        "number": lambda: [SortKey(Article.number), SortKey(Article.id)],
+        "-number": lambda: [SortKey(Article.number, descending=True), SortKey(Article.id, descending=True)],
+    },
+    default_sort="agreement",
+    load=load,
+    keyset_params=_keyset_params,
+    facets={"party": _facet_party, "sector": _facet_sector, "clause_type": _facet_clause_type},
+)
+SORTS = [*LISTING.sorts, "relevance"]
+FACETS = list(LISTING.facets)
+
+
+def detail(session: Session, agreement_id: int, number: int) -> dict:
+    row = session.execute(
+        select(*_columns()).select_from(_from())
+        .where(Article.agreement_id == agreement_id, Article.number == number)
+    ).one_or_none()
+    if row is None:
+        raise Problem(404, f"This agreement has no article {number}.")
+    return load(session, [row])[0]

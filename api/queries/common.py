@@ -1,0 +1,261 @@
+"""What every listing shares: naming lookups, sources, disputes, and the page runner."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.types import NullType
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement, Select
+
+from api import search
+from api.errors import invalid_params
+from api.models import Agreement, Citation, ClauseType, Party, Sector, Source
+from api.queries.paging import SortKey, after, bad_cursor, decode_cursor, encode_cursor
+
+class rare(ColumnElement):
+    """A condition few rows meet, whatever the planner's statistics say.
+
+    SQLite's ANALYZE records a mostly-NULL column (citations.event_id, .alternative_id,
+    agreements.supersedes_id) as matching every row per value, and the planner then
+    prefers a full scan to the index; `likelihood()` restores the index. Other
+    databases keep per-column NULL fractions and need no hint."""
+
+    type = NullType()  # not Boolean: SQLite would compare it "= 1" and lose the index
+    inherit_cache = True
+    _traverse_internals = [("clause", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, clause):
+        self.clause = clause
+
+
+@compiles(rare)
+def _rare(element, compiler, **kw):
+    return compiler.process(element.clause, **kw)
+
+
+@compiles(rare, "sqlite")
+def _rare_sqlite(element, compiler, **kw):
+    return f"likelihood({compiler.process(element.clause, **kw)}, 0.000001)"
+
+
+# param kind -> (model, natural key column, the noun used in messages)
+NAMED = {
+    "party": (Party, Party.code, "party", "code"),
+    "sector": (Sector, Sector.slug, "sector", "slug"),
+    "clause_type": (ClauseType, ClauseType.slug, "clause type", "slug"),
+    "agreement": (Agreement, Agreement.slug, "agreement", "id"),
+}
+
+
+def resolve(session: Session, requested: dict[str, tuple[str, list[str]]]) -> dict[str, list[int]]:
+    """Internal ids for the names in the request, in one statement.
+
+    `requested` maps a parameter to (kind, values); a value that names nothing is a 400
+    naming the parameter and the value."""
+    requested = {param: (kind, values) for param, (kind, values) in requested.items() if values}
+    if not requested:
+        return {}
+    statements = [
+        select(literal(kind).label("kind"), NAMED[kind][1].label("key"), NAMED[kind][0].id)
+        .where(NAMED[kind][1].in_(sorted(set(values))))
+        for kind, values in requested.values()
+    ]
+    found: dict[tuple[str, str], int] = {}
+    for kind, key, id_ in session.execute(union_all(*statements) if len(statements) > 1 else statements[0]):
+        found[(kind, key)] = id_
+    problems, result = [], {}
+    for param, (kind, values) in requested.items():
+        _, _, noun, key_name = NAMED[kind]
+        ids = []
+        for value in values:
+            if (kind, value) not in found:
+                problems.append({"name": param, "value": value, "reason": f"No {noun} has this {key_name}."})
+            else:
+                ids.append(found[(kind, value)])
+        result[param] = ids
+    if problems:
+        raise invalid_params(problems)
+    return result
+
+
+def source_item(row, locator=True) -> dict:
+    item = {"id": row.source_slug, "title": row.source_title, "url": row.source_url,
+            "publisher": row.source_publisher}
+    if locator:
+        item["locator"] = row.locator
+    return item
+
+
+def citation_select(*subjects):
+    """Citations (with their source) matching any of `subjects`, in the order they were recorded.
+
+    One SELECT per subject joined by UNION ALL, so each uses its own index (an OR
+    of them would read the whole table in id order)."""
+    parts = [
+        select(
+            Citation.id.label("citation_id"), Citation.agreement_id, Citation.event_id, Citation.article_id,
+            Citation.alternative_id, Citation.field, Citation.sector_id, Citation.clause_type_id, Citation.locator,
+            Source.slug.label("source_slug"), Source.title.label("source_title"),
+            Source.url.label("source_url"), Source.publisher.label("source_publisher"),
+        ).join(Source, Source.id == Citation.source_id).where(rare(subject))
+        for subject in subjects
+    ]
+    return union_all(*parts).order_by("citation_id") if len(parts) > 1 else parts[0].order_by(Citation.id)
+
+
+@dataclass
+class Listing:
+    """A list resource: its filtered query, orders, children loader, facets and CSV columns."""
+
+    name: str
+    search_name: str | None
+    id_column: ColumnElement
+    select_from: Callable[[], object]
+    columns: Callable[[], list]
+    sorts: dict[str, Callable[[], list[SortKey]]]
+    default_sort: str
+    load: Callable[[Session, list], list[dict]]
+    facets: dict[str, Callable[[Select], Select]] = field(default_factory=dict)
+    # Bind values that narrow subqueries to the part of the order after a cursor.
+    keyset_params: Callable[[str, list], dict] | None = None
+
+    def sort_keys(self, sort: str) -> list[SortKey]:
+        return self.sorts[sort]()
+
+
+@dataclass
+class Page:
+    items: list[dict]
+    next_cursor: str | None
+    total: int | None = None
+    facets: dict | None = None
+
+
+def run_page(session: Session, listing: Listing, conditions: list, *, sort: str | None, limit: int,
+             cursor: str | None, q: str | None = None, count: bool = False,
+             facets: list[str] | None = None) -> Page:
+    """One page of `listing` under `conditions`, in the order `sort`, after `cursor`."""
+    sort = sort or ("relevance" if q else listing.default_sort)
+    if sort == "relevance":
+        if not q:
+            raise invalid_params([{"name": "sort", "value": sort, "reason": "relevance needs a search query q."}])
+        items, next_cursor = _relevance_page(session, listing, conditions, q, limit, cursor)
+    else:
+        if q:
+            conditions = [*conditions, search.matches(session, listing.search_name, listing.id_column, q)]
+        items, next_cursor = _keyset_page(session, listing, conditions, sort, limit, cursor)
+        if q:
+            _attach_snippets(session, listing, items, q)
+    if q and sort == "relevance":
+        conditions = [*conditions, search.matches(session, listing.search_name, listing.id_column, q)]
+    page = Page([item for _, item in items], next_cursor)
+    if count:
+        page.total = session.execute(
+            select(func.count()).select_from(select(listing.id_column).select_from(listing.select_from()).where(*conditions).subquery())
+        ).scalar_one()
+    if facets:
+        ids = select(listing.id_column).select_from(listing.select_from()).where(*conditions)
+        page.facets = {}
+        for name in facets:
+            rows = session.execute(listing.facets[name](ids)).all()
+            page.facets[name] = [{"value": getattr(value, "value", value), "count": n} for value, n in rows]
+    return page
+
+
+def iterate_all(session: Session, listing: Listing, conditions: list, *, sort: str | None, q: str | None,
+                batch: int = 500):
+    """Every item of the filter, a batch at a time (for CSV export)."""
+    cursor = None
+    while True:
+        page = run_page(session, listing, conditions, sort=sort, limit=batch, cursor=cursor, q=q)
+        yield from page.items
+        if not page.next_cursor:
+            return
+        cursor = page.next_cursor
+
+
+def _keyset_page(session, listing: Listing, conditions, sort, limit, cursor):
+    keys = listing.sort_keys(sort)
+    statement = (
+        select(*listing.columns(), *[k.column.label(f"sort_{n}") for n, k in enumerate(keys)])
+        .select_from(listing.select_from())
+        .where(*conditions)
+        .order_by(*[k.ordering() for k in keys])
+        .limit(limit + 1)
+    )
+    params = {}
+    if cursor:
+        values = decode_cursor(cursor, sort, keys)
+        statement = statement.where(after(keys, values))
+        if listing.keyset_params:
+            params = listing.keyset_params(sort, values)
+    rows = session.execute(statement, params).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = list(zip([r[0] for r in rows], listing.load(session, rows)))
+    next_cursor = encode_cursor(sort, list(rows[-1][-len(keys):])) if more and rows else None
+    return items, next_cursor
+
+
+_RANK_KEYS = [SortKey(None, kind="int"), SortKey(None, kind="float"), SortKey(None, kind="int")]  # tier, score, id
+
+
+def _relevance_page(session, listing: Listing, conditions, q, limit, cursor):
+    """Ranked hits: the window of the first matches, best first, then the rest by id."""
+    window, more_beyond = search.ranked_window(session, listing.search_name, listing.id_column, conditions, q)
+    position = (0, None, None)
+    if cursor:
+        tier, score, last_id = decode_cursor(cursor, "relevance", _RANK_KEYS)
+        if tier not in (0, 1):
+            raise bad_cursor(cursor)
+        position = (tier, score, last_id)
+    ranked = sorted(window, key=lambda hit: (-hit[1], hit[0]))
+    picked: list[tuple[int, float, int]] = []  # (tier, score, id)
+    tier, score, last_id = position
+    if tier == 0:
+        start = 0
+        if last_id is not None:
+            start = next((i for i, hit in enumerate(ranked) if (-hit[1], hit[0]) > (-score, last_id)), len(ranked))
+        picked = [(0, s, i) for i, s in ranked[start:start + limit + 1]]
+    if len(picked) <= limit and more_beyond:
+        # The window is used up: continue with the remaining matches in id order.
+        beyond = window[-1][0] if window else 0
+        if tier == 1:
+            beyond = max(beyond, last_id)
+        rows = session.execute(
+            select(listing.id_column).select_from(listing.select_from())
+            .where(*conditions, search.matches(session, listing.search_name, listing.id_column, q),
+                   listing.id_column > beyond)
+            .order_by(listing.id_column).limit(limit + 1 - len(picked))
+        ).scalars().all()
+        picked += [(1, 0.0, i) for i in rows]
+    more = len(picked) > limit
+    picked = picked[:limit]
+    ids = [i for _, _, i in picked]
+    rows = _rows_by_id(session, listing, ids)
+    loaded = listing.load(session, [rows[i] for i in ids])
+    items = list(zip(ids, loaded))
+    for (_, s, _), (_, item) in zip(picked, items):
+        item["score"] = round(s, 6)
+    _attach_snippets(session, listing, items, q)
+    next_cursor = encode_cursor("relevance", list(picked[-1])) if more and picked else None
+    return items, next_cursor
+
+
+def _rows_by_id(session, listing: Listing, ids):
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(*listing.columns()).select_from(listing.select_from()).where(listing.id_column.in_(ids))
+    ).all()
+    return {row[0]: row for row in rows}
+
+
+def _attach_snippets(session, listing: Listing, items, q):
+    found = search.snippets(session, listing.search_name, [i for i, _ in items], q)
+    for i, item in items:
+        item["snippet"] = found.get(i)

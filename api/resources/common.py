@@ -1,0 +1,87 @@
+"""The one way every list endpoint answers: a page of JSON, or every row as CSV."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask_smorest import Blueprint
+
+from api import http, search
+from api.db import get_session
+from api.errors import invalid_params
+from api.queries.common import Listing, iterate_all, run_page
+from schemas.problem import ProblemSchema
+
+NOT_MODIFIED = "Not modified: the representation still matches the `If-None-Match` ETag."
+
+
+# `unknown=None` on @blp.arguments lets the schemas' own `unknown = RAISE` reject unknown query
+# parameters (webargs would otherwise drop them silently).
+
+
+def blueprint(name: str, import_name: str, description: str) -> Blueprint:
+    blp = Blueprint(name, import_name, url_prefix="/v1", description=description)
+    http.install(blp)
+    return blp
+
+
+def documented(blp: Blueprint, *, not_found: bool = False, csv: bool = False):
+    """The alternative responses every GET may give."""
+    def decorate(view):
+        view = blp.alt_response(304, description=NOT_MODIFIED)(view)
+        view = blp.alt_response(400, schema=ProblemSchema, description="A parameter is unknown, repeated or invalid, "
+                                "or names nothing that exists.")(view)
+        if not_found:
+            view = blp.alt_response(404, schema=ProblemSchema, description="No such resource.")(view)
+        if csv:
+            view = blp.alt_response(200, content_type="text/csv", success=True, schema={"type": "string"},
+                                    example="id,title\r\nru-ir-basis-of-relations-2001,Treaty on the Basis ...\r\n",
+                                    description="A page of items as JSON; with format=csv or `Accept: text/csv`, every item "
+                                    "of the filter streamed as CSV.")(view)
+        return view
+    return decorate
+
+
+def list_response(listing: Listing, conditions: list, args: dict, csv_columns: list, filename: str):
+    session = get_session()
+    q = args.get("q")
+    if q is not None:
+        search.validate(q)
+    if http.wants_csv(args):
+        unusable = [name for name in ("cursor", "count", "facets") if args.get(name)]
+        if unusable:
+            raise invalid_params([{"name": name, "value": _raw(args[name]),
+                                   "reason": "CSV carries every row of the filter; leave this parameter out."}
+                                  for name in unusable])
+        items = iterate_all(session, listing, conditions, sort=args.get("sort"), q=q)
+        return http.csv_response(csv_columns, items, filename)
+    page = run_page(session, listing, conditions, sort=args.get("sort"), limit=args["limit"],
+                    cursor=args.get("cursor"), q=q, count=args["count"], facets=_unique(args.get("facets")))
+    body = {"items": page.items, "next_cursor": page.next_cursor}
+    if page.total is not None:
+        body["total"] = page.total
+    if page.facets is not None:
+        body["facets"] = page.facets
+    return body, 200, http.next_link(page.next_cursor)
+
+
+def _unique(values):
+    return list(dict.fromkeys(values)) if values else None
+
+
+def _raw(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(value)
+    return value
+
+
+def joined(key: str, sub: str | None = None) -> Callable[[dict], list]:
+    """A CSV cell from a nested list: its members (or one field of each) joined by '; '."""
+    if sub is None:
+        return lambda item: item[key]
+    return lambda item: [member[sub] for member in item[key]]
+
+
+def column(key: str) -> Callable[[dict], object]:
+    return lambda item: item.get(key)
