@@ -9,10 +9,20 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30  # SIGTERM lets in-flight requests finish within this
 keepalive = 5
-accesslog = "-"
+# The application writes one structured JSON access line per request to stdout
+# (logger api.access, with its request id); GUNICORN_ACCESS_LOG=- adds gunicorn's own.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s, "request_id": "%({x-request-id}o)s"}'
+
+# Request limits sit above the application's own (api/guard.py: a 4 KiB query
+# string, a 1 KiB path, 100 headers of at most 8 KiB, 16 KiB in all), so that
+# every request the application can see is answered with its problem+json.
+# Only a request beyond these, gunicorn's hard maxima, gets a bare 414 or 431.
+limit_request_line = 8190  # gunicorn's maximum
+limit_request_fields = 200
+limit_request_field_size = 16380
 # The app is not preloaded: every worker imports it and opens its own
 # database engine after the fork, so no connection pool crosses processes.
 preload_app = False

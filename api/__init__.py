@@ -14,10 +14,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["DATABASE_URL"] = config_module.normalise_database_url(app.config["DATABASE_URL"])
     app.json.sort_keys = False
 
-    from api import cli, db, errors, health, logs
+    from api import cli, db, errors, guard, health, logs, ratelimit, security
     from api.openapi import init_api
 
-    logs.init_app(app)
+    security.init_app(app)  # first: no debug mode outside tests; headers on every answer
+    logs.init_app(app)  # request id and access log for everything after it
+    ratelimit.init_app(app)  # a flood of hostile requests is limited too
+    guard.init_app(app)  # raw-input bounds, before any view parses a parameter
     db.init_app(app)
     init_api(app)
     errors.init_app(app)  # after flask-smorest, whose own error handler it replaces

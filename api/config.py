@@ -22,6 +22,10 @@ def database_url() -> str:
     return normalise_database_url(os.environ.get("DATABASE_URL") or default_database_url())
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def from_environment() -> dict:
     return {
         "DATABASE_URL": database_url(),
@@ -29,7 +33,13 @@ def from_environment() -> dict:
         "HOST": os.environ.get("HOST", "127.0.0.1"),
         "PORT": int(os.environ.get("PORT", "8000")),
         # Seconds a data request waits for a database connection before answering 503.
-        "DB_CONNECT_TIMEOUT": int(os.environ.get("DB_CONNECT_TIMEOUT", "3")),
-        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "false").lower() in ("1", "true", "yes"),
+        "DB_CONNECT_TIMEOUT": float(os.environ.get("DB_CONNECT_TIMEOUT", "3")),
+        # PostgreSQL: the longest one statement may run (ms; 0 for no limit), below the worker timeout.
+        "DB_STATEMENT_TIMEOUT_MS": int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000")),
+        # SQLite: how long a request waits on a lock held by another connection (ms).
+        "DB_BUSY_TIMEOUT_MS": int(os.environ.get("DB_BUSY_TIMEOUT_MS", "3000")),
+        # Per-client rate limiting (Flask-Limiter); the test suite turns it off.
+        "RATELIMIT_ENABLED": _flag(os.environ.get("RATELIMIT_ENABLED", "true")),
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "600 per minute"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
     }

@@ -6,6 +6,7 @@ HTTP errors and anything unexpected all end up in `problem_response`.
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import g, json, request
 from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError as PoolTimeoutError
@@ -111,6 +112,21 @@ def from_http_exception(error: HTTPException) -> Problem:
     return Problem(status, detail, headers=headers)
 
 
+# SQLite reports a busy or missing database and a malformed query (an FTS5 syntax
+# error, say) alike as OperationalError; only the first kind is an outage that a
+# retry can cure. PostgreSQL's OperationalErrors are all of that kind.
+_SQLITE_OUTAGES = ("database is locked", "database table is locked", "database is busy", "unable to open",
+                   "disk i/o error", "no such table", "database disk image is malformed", "out of memory")
+
+
+def is_outage(error: Exception) -> bool:
+    orig = getattr(error, "orig", None)
+    if isinstance(orig, sqlite3.Error):
+        message = str(orig).lower()
+        return any(fragment in message for fragment in _SQLITE_OUTAGES)
+    return True
+
+
 def database_unavailable(error: Exception) -> Problem:
     log.warning("database unavailable: %s", type(error).__name__)
     return Problem(503, "The database is unavailable; try again shortly.", type_="database-unavailable",
@@ -129,6 +145,8 @@ def init_app(app) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeoutError)
     def _database(error):
+        if not is_outage(error):
+            return _unexpected(error)
         return problem_response(database_unavailable(error))
 
     @app.errorhandler(DBAPIError)
