@@ -37,12 +37,16 @@ test: install ## Run the test suite (SQLite; PostgreSQL when TEST_DATABASE_URL i
 	$(BIN)/python -m pytest -m "not browser"
 	@if [ -z "$$TEST_DATABASE_URL" ]; then echo "PostgreSQL suite skipped: TEST_DATABASE_URL is not set (bash .ci/run sets it)."; fi
 
-.PHONY: test-browser openapi bench
+.PHONY: test-browser openapi openapi-examples bench
 test-browser: install ## Load /docs in headless Chromium and try an operation (needs Debian's chromium)
 	$(BIN)/python -m pytest -m browser -p no:cacheprovider
 
 openapi: install ## Regenerate openapi.yaml from the application
 	$(BIN)/treaty-api openapi write --format yaml openapi.yaml
+
+openapi-examples: install ## Redraw the 200 examples of openapi.yaml from seeds/, then regenerate it
+	$(BIN)/treaty-api openapi examples
+	$(MAKE) openapi
 
 bench: install ## Benchmark against a bare WSGI ceiling and Datasette (BENCH_SCALE, BENCH_SECONDS, BENCH_DATABASE_URL)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"

@@ -8,6 +8,7 @@ import pytest
 from api import create_app, migrate
 from api.db import dispose_engine
 from tests.databases import DatabaseFactory, server_url_from_environment
+from tests.spec_client import SpecClient
 
 SEED_DIR = "seeds"
 
@@ -28,8 +29,12 @@ def _migrated(url: str) -> None:
     migrate.upgrade(url)
 
 
-def make_app(database_url: str):
-    return create_app({"DATABASE_URL": database_url, "TESTING": True, "RATELIMIT_ENABLED": False})
+def make_app(database_url: str, **config):
+    """A test app; its test client validates every response against the OpenAPI
+    document (tests/spec_client.py)."""
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "RATELIMIT_ENABLED": False, **config})
+    app.test_client_class = SpecClient
+    return app
 
 
 def _seeded(url: str) -> None:
