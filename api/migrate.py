@@ -1,6 +1,9 @@
 """Alembic driven from the application, so `treaty-api migrate` and `alembic upgrade head` agree."""
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 
 from api.config import ROOT
 
@@ -26,7 +29,15 @@ def alembic_config(database_url: str | None = None) -> Config:
     return config
 
 
+def _ensure_sqlite_directory(database_url: str) -> None:
+    """SQLite creates the file but not its folder (instance/ is not in a fresh clone)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
+    _ensure_sqlite_directory(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 
