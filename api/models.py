@@ -12,6 +12,7 @@ import enum
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    DateTime,
     Enum,
     ForeignKey,
     Index,
@@ -387,6 +388,21 @@ class Citation(Base):
     )
 
     source: Mapped[Source] = relationship()
+
+
+class DataVersion(Base):
+    """One row whose version goes up with every write of the data (seed, import-text).
+
+    Readers see the new version exactly when they see the new data: the writer bumps it
+    in its own transaction (api/dataversion.py). Streamed CSV answers take their ETag from it.
+    """
+
+    __tablename__ = "data_version"
+    __table_args__ = (CheckConstraint("id = 1", "single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 # Composite indexes for the list filters, looked up from the vocabulary or party

@@ -5,7 +5,7 @@ from typing import Callable
 
 from flask_smorest import Blueprint
 
-from api import http, search
+from api import dataversion, http, search
 from api.db import get_session
 from api.errors import invalid_params
 from api.queries.common import Listing, iterate_all, run_page
@@ -52,8 +52,9 @@ def list_response(listing: Listing, conditions: list, args: dict, csv_columns: l
             raise invalid_params([{"name": name, "value": _raw(args[name]),
                                    "reason": "CSV carries every row of the filter; leave this parameter out."}
                                   for name in unusable])
+        version = dataversion.current(session)  # before the rows (see http.csv_response)
         items = iterate_all(session, listing, conditions, sort=args.get("sort"), q=q)
-        return http.csv_response(csv_columns, items, filename)
+        return http.csv_response(csv_columns, items, filename, version)
     page = run_page(session, listing, conditions, sort=args.get("sort"), limit=args["limit"],
                     cursor=args.get("cursor"), q=q, count=args["count"], facets=_unique(args.get("facets")))
     body = {"items": page.items, "next_cursor": page.next_cursor}
