@@ -303,6 +303,72 @@ class PartyLinkSchema(Schema):
 
 
 EVENT_FIELDS = ("party", "kind", "date", "precision", "acting_body", "note")
+EVENT_KEYS = frozenset(("id", *EVENT_FIELDS, "sources", "disputes"))
+EVENT_KINDS = frozenset(m.value for m in EventKind)
+DATE_PRECISIONS = frozenset(m.value for m in DatePrecision)
+PARTY_LINK_KEYS = frozenset(("party", "role", "note"))
+PARTY_ROLE_SET = frozenset(PARTY_ROLES)
+
+
+def _accept_date(value):
+    """StrictDate's fast path: (True, date or None) when certainly valid, else (False, None)."""
+    if value is None or type(value) is dt.date:
+        return True, value
+    if type(value) is str:
+        try:
+            return True, dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    return False, None
+
+
+def _accept_event(record):
+    """EventSchema's fast path (see FastList): events without disputes, valid in every field."""
+    if type(record) is not dict:
+        return None
+    for key in record:
+        if key not in EVENT_KEYS:
+            return None
+    ident, party, kind = record.get("id"), record.get("party"), record.get("kind")
+    precision, acting_body, note = record.get("precision"), record.get("acting_body"), record.get("note")
+    if type(ident) is not str or not 1 <= len(ident) <= 128 or type(kind) is not str or kind not in EVENT_KINDS:
+        return None
+    known = REFERENCES.get()
+    if party is not None and (type(party) is not str or party not in known.parties):
+        return None
+    valid, date = _accept_date(record.get("date"))
+    if not valid or (date is None) != (precision is None):
+        return None
+    if precision is not None and (type(precision) is not str or precision not in DATE_PRECISIONS):
+        return None
+    if acting_body is not None and (type(acting_body) is not str or len(acting_body) > 255):
+        return None
+    if note is not None and type(note) is not str:
+        return None
+    disputes = record.get("disputes", {})
+    if type(disputes) is not dict or disputes:
+        return None
+    sources = _load_citations(record.get("sources"), known.sources, True)
+    if sources is None:
+        return None
+    return {"id": ident, "party": party, "kind": kind, "date": date, "precision": precision,
+            "acting_body": acting_body, "note": note, "sources": sources, "disputes": {}}  # fmt: skip
+
+
+def _accept_party_link(record):
+    """PartyLinkSchema's fast path (see FastList)."""
+    if type(record) is not dict:
+        return None
+    for key in record:
+        if key not in PARTY_LINK_KEYS:
+            return None
+    party, role, note = record.get("party"), record.get("role", "party"), record.get("note")
+    if type(party) is not str or party not in REFERENCES.get().parties:
+        return None
+    if type(role) is not str or role not in PARTY_ROLE_SET or (note is not None and type(note) is not str):
+        return None
+    return {"party": party, "role": role, "note": note}
+
 
 
 class EventSchema(Schema):
@@ -411,8 +477,29 @@ class ArticleSchema(Schema):
 ARTICLE_KEYS = frozenset(("number", "heading", "summary", "text", "sources", "sectors", "clause_types", "disputes"))
 
 
+def _load_citations(records, known: set, required: bool):
+    """_accept_citations with the known sources at hand: the innermost loop of a bulk import."""
+    if type(records) is not list or (required and not records):
+        return None
+    loaded = []
+    for record in records:
+        if type(record) is not dict:
+            return None
+        source, locator = record.get("source"), record.get("locator")
+        # keys: "source" (a known one) and at most "locator"
+        if type(source) is not str or source not in known or len(record) != 1 + ("locator" in record):
+            return None
+        if locator is not None and type(locator) is not str:
+            return None
+        loaded.append({"source": source, "locator": locator})
+    return loaded
+
+
 def _accept_article(record):
-    """ArticleSchema's fast path (see FastList): articles without disputes, valid in every field."""
+    """ArticleSchema's fast path (see FastList): articles without disputes, valid in every field.
+
+    The same checks as _accept_article_sector, _accept_article_clause_type and
+    _accept_citations, written out in one function: it runs once per article of a bulk import."""
     if type(record) is not dict:
         return None
     for key in record:
@@ -423,16 +510,56 @@ def _accept_article(record):
         return None
     if (heading is not None and type(heading) is not str) or (summary is not None and type(summary) is not str):
         return None
-    sources = _accept_citations(record.get("sources", []), required=False)
+    disputes = record.get("disputes", {})
+    if type(disputes) is not dict or disputes:
+        return None
+    known = REFERENCES.get()
+    sources_known = known.sources
+    sources = _load_citations(record.get("sources", []), sources_known, False)
     if sources is None or ((heading is not None or summary is not None) and not sources):
         return None
-    sectors = _accept_tags(record.get("sectors", []), _accept_article_sector, "sector")
-    clause_types = _accept_tags(record.get("clause_types", []), _accept_article_clause_type, "clause_type")
-    disputes = record.get("disputes", {})
-    if sectors is None or clause_types is None or type(disputes) is not dict or disputes:
+
+    sectors = record.get("sectors", [])
+    if type(sectors) is not list:
         return None
+    loaded_sectors, seen = [], set()
+    sectors_known = known.sectors
+    for tag in sectors:
+        if type(tag) is not dict or len(tag) != 2:
+            return None
+        sector = tag.get("sector")
+        if type(sector) is not str or sector not in sectors_known or sector in seen:
+            return None
+        tag_sources = _load_citations(tag.get("sources"), sources_known, True)
+        if tag_sources is None:
+            return None
+        seen.add(sector)
+        loaded_sectors.append({"sector": sector, "sources": tag_sources})
+
+    clause_types = record.get("clause_types", [])
+    if type(clause_types) is not list:
+        return None
+    loaded_clause_types, seen = [], set()
+    clause_types_known = known.clause_types
+    for tag in clause_types:
+        if type(tag) is not dict:
+            return None
+        for key in tag:
+            if key not in ARTICLE_CLAUSE_TYPE_KEYS:
+                return None
+        clause_type, paragraph = tag.get("clause_type"), tag.get("paragraph")
+        if type(clause_type) is not str or clause_type not in clause_types_known or clause_type in seen:
+            return None
+        if paragraph is not None and (type(paragraph) is not str or len(paragraph) > 32):
+            return None
+        tag_sources = _load_citations(tag.get("sources"), sources_known, True)
+        if tag_sources is None:
+            return None
+        seen.add(clause_type)
+        loaded_clause_types.append({"clause_type": clause_type, "paragraph": paragraph, "sources": tag_sources})
+
     loaded = {"number": number, "heading": heading, "summary": summary, "sources": sources,
-              "sectors": sectors, "clause_types": clause_types, "disputes": {}}  # fmt: skip
+              "sectors": loaded_sectors, "clause_types": loaded_clause_types, "disputes": {}}  # fmt: skip
     if "text" in record:
         text = record["text"]
         if text is not None and type(text) is not str:
@@ -468,8 +595,8 @@ class AgreementSchema(Schema):
     supersedes = _text(validate=_known("agreements", "agreement"))
     sources = _sources(FieldCitationSchema, required=True)
     disputes = Disputes(AGREEMENT_FIELDS)
-    parties = fields.List(fields.Nested(PartyLinkSchema), load_default=list)
-    events = fields.List(fields.Nested(EventSchema), load_default=list)
+    parties = FastList(PartyLinkSchema, _accept_party_link, load_default=list)
+    events = FastList(EventSchema, _accept_event, load_default=list)
     sectors = fields.List(fields.Nested(AgreementSectorSchema), load_default=list)
     articles = FastList(ArticleSchema, _accept_article, load_default=list)
 

@@ -1,9 +1,11 @@
 """`treaty-api seed`: what a good import writes, idempotence, --dry-run, --prune, updates, rollback."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, text
 
 from api.db import get_engine
+from api.seeding import bulk
 from api.models import Agreement, Article, Citation, Event, Source
 from tests.seed_fixtures.helpers import ALPHA, GOOD, copy_good, counts, dump, edit, report
 
@@ -186,3 +188,67 @@ def test_references_may_point_at_what_the_database_holds(app, runner, tmp_path):
     assert "Nothing changed." in result.output
     assert len(scalar(app, select(Source.id))) == 2
     assert len(scalar(app, select(Citation.id))) == 17
+
+
+def _schema(app) -> list[tuple] | None:
+    """SQLite's schema as it stands (tables, indexes, triggers and their SQL); None elsewhere."""
+    with app.app_context(), get_engine().connect() as conn:
+        if conn.dialect.name != "sqlite":
+            return None
+        return sorted(tuple(r) for r in conn.execute(text("SELECT type, name, tbl_name, sql FROM sqlite_master")))
+
+
+def _search(client, words: str) -> list[tuple[str, int]]:
+    items = client.get("/v1/articles", query_string={"q": words, "sort": "agreement"}).json["items"]
+    return [(i["agreement"], i["number"]) for i in items]
+
+
+def test_a_bulk_import_is_found_by_search_and_leaves_the_schema_as_it_was(app, runner, client, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "BULK", 1)  # the small seed set takes the bulk path (a no-op on PostgreSQL)
+    seeds = copy_good(tmp_path)
+    schema = _schema(app)
+
+    assert seed(runner, seeds).exit_code == 0
+
+    assert _schema(app) == schema  # triggers and indexes are back, as the migrations wrote them
+    assert _search(client, "assistance") == [("alpha-beta-treaty-2020", 2)]
+    # Into tables that already hold rows: the new ones are indexed, the others stay as they were.
+    edit(seeds / ALPHA, "article_count: 4", "article_count: 5")
+    edit(seeds / ALPHA, "articles:\n  - number: 2", (
+        "articles:\n  - number: 5\n    heading: Heliograph signals\n    sources: [{source: gazette-2020}]\n"
+        "  - number: 2"))  # fmt: skip
+    assert seed(runner, seeds).exit_code == 0
+    assert _search(client, "heliograph") == [("alpha-beta-treaty-2020", 5)]
+    assert _search(client, "assistance") == [("alpha-beta-treaty-2020", 2)]
+    assert _schema(app) == schema
+    with app.app_context(), get_engine().begin() as conn:
+        if conn.dialect.name == "sqlite":
+            for fts in ("search_articles", "search_agreements"):
+                conn.execute(text(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)"))
+            assert conn.scalar(text("SELECT count(*) FROM search_articles_docsize")) == len(
+                conn.execute(select(Article.id)).all())
+
+
+def test_a_failed_bulk_import_leaves_the_database_as_it_was(app, runner, monkeypatch):
+    monkeypatch.setattr(bulk, "BULK", 1)
+    _refuse_citations(app)  # after the articles (their search triggers dropped) and the indexes dropped
+    before, schema = dump(app), _schema(app)
+
+    result = seed(runner, GOOD)
+
+    assert result.exit_code == 1
+    assert "citations are refused" in result.output
+    assert dump(app) == before
+    assert _schema(app) == schema
+
+
+def test_an_insert_trigger_that_does_more_than_index_keeps_the_row_by_row_path(app):
+    with app.app_context(), get_engine().begin() as conn:
+        if conn.dialect.name != "sqlite":
+            pytest.skip("the search triggers are SQLite's")
+        assert [name for name, _sql, _index in bulk._indexing_triggers(conn, "articles")] == ["search_articles_insert"]
+        conn.execute(text(
+            "CREATE TRIGGER articles_touch AFTER INSERT ON articles BEGIN "
+            "UPDATE agreements SET summary = summary WHERE id = new.agreement_id; END"
+        ))
+        assert bulk._indexing_triggers(conn, "articles") is None

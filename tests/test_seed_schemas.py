@@ -10,8 +10,12 @@ from marshmallow import ValidationError
 from schemas.seed import (
     AgreementSchema,
     ArticleSchema,
+    EventSchema,
+    PartyLinkSchema,
     References,
     _accept_article,
+    _accept_event,
+    _accept_party_link,
     references,
 )
 
@@ -76,3 +80,50 @@ def test_a_doubtful_list_is_reported_by_marshmallow():
     assert raised.value.messages == {"articles": {1: {"sectors": {0: {
         "sector": ["Unknown sector 'navy'."], "sources": {0: {"source": ["Unknown source 's9'."]}},
     }}}}}  # fmt: skip
+
+
+DATE = st.none() | st.dates().map(lambda d: d.isoformat()) | st.dates() | st.datetimes() | st.text(max_size=10) | ANY
+EVENT = st.fixed_dictionaries(
+    {"id": st.text(max_size=3) | ANY, "kind": st.sampled_from(["signature", "ratification", "party"]) | ANY,
+     "sources": CITATIONS},
+    optional={
+        "party": st.none() | st.sampled_from(["AAA", "BBB"]) | ANY, "date": DATE,
+        "precision": st.none() | st.sampled_from(["day", "month", "year", "hour"]) | ANY,
+        "acting_body": st.none() | st.text(max_size=5) | ANY, "note": st.none() | st.text(max_size=5) | ANY,
+        "disputes": st.just({}) | ANY, "colour": ANY,
+    },
+)  # fmt: skip
+PARTY_LINK = st.fixed_dictionaries(
+    {"party": st.sampled_from(["AAA", "BBB"]) | ANY},
+    optional={"role": st.sampled_from(["party", "signatory", "host"]) | ANY, "note": st.none() | st.text(max_size=5) | ANY,
+              "colour": ANY},
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "accept, schema, strategy",
+    [(_accept_event, EventSchema, EVENT), (_accept_party_link, PartyLinkSchema, PARTY_LINK)],
+    ids=["event", "party"],
+)
+def test_the_event_and_party_fast_paths_agree_with_marshmallow(accept, schema, strategy):
+    @settings(max_examples=3000)
+    @given(record=strategy)
+    def check(record):
+        with references(KNOWN):
+            fast = accept(record)
+            try:
+                slow = schema().load(record)
+            except ValidationError:
+                slow = None
+        if fast is not None:
+            assert slow == fast
+
+    check()
+
+
+def test_the_fast_paths_take_the_usual_event_and_party():
+    event = {"id": "aaa-signature", "party": "AAA", "kind": "signature", "date": "2025-01-17", "precision": "day",
+             "acting_body": None, "note": None, "sources": [{"source": "s1", "locator": None}]}  # fmt: skip
+    with references(KNOWN):
+        assert _accept_event(event) == EventSchema().load(event)
+        assert _accept_party_link({"party": "AAA", "role": "party"}) == {"party": "AAA", "role": "party", "note": None}

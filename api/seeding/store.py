@@ -1,5 +1,8 @@
 """The database side of the import: what it holds (as natural-key rows), the difference
-with the files, and writing that difference with Core executemany in large batches.
+with the files, and writing that difference with executemany in large batches: on
+SQLite plain tuples straight to the driver where no column converts its values, with
+the search triggers and secondary indexes of a large insert deferred (bulk.py);
+elsewhere Core's insert.
 
 No ORM unit of work: the existing natural keys are read once into dicts, compared
 in Python, and only the rows that differ are written.
@@ -13,6 +16,7 @@ from typing import Callable
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from api import models
+from api.seeding import bulk
 from api.seeding.rows import CHILD_KINDS, KEEP, KINDS, Rows, agreement_of, parent_of
 from schemas.seed import References
 
@@ -290,6 +294,29 @@ def _execute(conn: Connection, statement, parameters: list[dict], tick: Callable
         tick(len(batch))
 
 
+def _insert(conn: Connection, kind: str, columns: tuple[str, ...], rows: list[tuple], tick) -> None:
+    """INSERT `rows` (tuples in the order of `columns`).
+
+    On SQLite, when no column converts its values (no enum, no date), the tuples go
+    to the driver's executemany as they are: SQLAlchemy would only turn each into a
+    dict and back, which is most of the Python time of a bulk import. Anywhere else,
+    Core's insert (on PostgreSQL its batched multi-row VALUES)."""
+    table = T[kind]
+    if conn.dialect.name == "sqlite" and _plain_columns(conn, table, columns):
+        quote = conn.dialect.identifier_preparer.quote
+        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+               f"VALUES ({', '.join('?' * len(columns))})")  # fmt: skip
+        for batch in _batches(rows):
+            conn.exec_driver_sql(sql, batch)
+            tick(len(batch))
+    else:
+        _execute(conn, insert(table), [dict(zip(columns, row)) for row in rows], tick)
+
+
+def _plain_columns(conn: Connection, table, columns: tuple[str, ...]) -> bool:
+    return all(table.c[c].type._cached_bind_processor(conn.dialect) is None for c in columns)
+
+
 def write(conn: Connection, desired: Rows, existing: Rows, identity: dict, ids: Ids,
           changes: dict[str, Change], tick: Callable[[int], None] = lambda n: None) -> None:  # fmt: skip
     """Apply `changes`: deletions of child rows first, then parents before children."""
@@ -316,56 +343,60 @@ def write(conn: Connection, desired: Rows, existing: Rows, identity: dict, ids: 
     _supersedes(conn, desired, existing, ids, tick)
 
     agreement_ids, party_ids = ids.by_key["agreements"], ids.by_key["parties"]
+    event_columns = VALUE_COLUMNS["events"][1:]
 
     def event_values(key, values):
         party, *rest = values
-        return {"agreement_id": agreement_ids[key[0]], "key": key[1], "party_id": party_ids.get(party),
-                **dict(zip(VALUE_COLUMNS["events"][1:], rest))}  # fmt: skip
+        return (agreement_ids[key[0]], key[1], party_ids.get(party), *rest)
+
+    existing_articles = existing["articles"]
 
     def article_values(key, values):
         heading, summary, text = values
-        row = {"agreement_id": agreement_ids[key[0]], "number": key[1], "heading": heading, "summary": summary}
-        row["text"] = existing["articles"].get(key, (None, None, None))[2] if text is KEEP else text
-        return row
+        if text is KEEP:
+            text = existing_articles.get(key, (None, None, None))[2]
+        return (agreement_ids[key[0]], key[1], heading, summary, text)
 
-    _upsert(conn, "events", desired, identity, changes["events"], event_values, tick)
+    _upsert(conn, "events", desired, identity, changes["events"],
+            ("agreement_id", "key", "party_id", *event_columns), event_values, tick)  # fmt: skip
     ids.load(conn, "events")
-    _upsert(conn, "articles", desired, identity, changes["articles"], article_values, tick)
+    _upsert(conn, "articles", desired, identity, changes["articles"],
+            ("agreement_id", "number", "heading", "summary", "text"), article_values, tick)  # fmt: skip
     ids.load(conn, "articles")
 
     article_ids, sector_ids, clause_type_ids = ids.by_key["articles"], ids.by_key["sectors"], ids.by_key["clause_types"]
     _upsert(conn, "agreement_parties", desired, identity, changes["agreement_parties"],
-            lambda k, v: {"agreement_id": agreement_ids[k[0]], "party_id": party_ids[k[1]], "role": v[0], "note": v[1]},
-            tick)  # fmt: skip
+            ("agreement_id", "party_id", "role", "note"),
+            lambda k, v: (agreement_ids[k[0]], party_ids[k[1]], v[0], v[1]), tick)  # fmt: skip
     _upsert(conn, "agreement_sectors", desired, identity, changes["agreement_sectors"],
-            lambda k, v: {"agreement_id": agreement_ids[k[0]], "sector_id": sector_ids[k[1]], "note": v[0]},
-            tick)  # fmt: skip
+            ("agreement_id", "sector_id", "note"),
+            lambda k, v: (agreement_ids[k[0]], sector_ids[k[1]], v[0]), tick)  # fmt: skip
     _upsert(conn, "article_sectors", desired, identity, changes["article_sectors"],
-            lambda k, v: {"article_id": article_ids[k[:2]], "sector_id": sector_ids[k[2]]}, tick)
+            ("article_id", "sector_id"),
+            lambda k, v: (article_ids[k[:2]], sector_ids[k[2]]), tick)  # fmt: skip
     _upsert(conn, "article_clause_types", desired, identity, changes["article_clause_types"],
-            lambda k, v: {"article_id": article_ids[k[:2]], "clause_type_id": clause_type_ids[k[2]], "paragraph": v[0]},
-            tick)  # fmt: skip
+            ("article_id", "clause_type_id", "paragraph"),
+            lambda k, v: (article_ids[k[:2]], clause_type_ids[k[2]], v[0]), tick)  # fmt: skip
 
-    def subject_values(subject):
-        agreement, event, article, alternative = ids.subject_columns(subject)
-        return {"agreement_id": agreement, "event_id": event, "article_id": article, "alternative_id": alternative}
+    subject_columns = ids.subject_columns
 
     def alternative_values(key, values):
         subject, field_name, value, note = key
-        row = subject_values(subject)
-        del row["alternative_id"]
-        return {**row, "field": field_name, "value": value, "note": note}
+        return (*subject_columns(subject)[:3], field_name, value, note)
 
-    _upsert(conn, "alternatives", desired, identity, changes["alternatives"], alternative_values, tick)
+    _upsert(conn, "alternatives", desired, identity, changes["alternatives"],
+            ("agreement_id", "event_id", "article_id", "field", "value", "note"), alternative_values, tick)  # fmt: skip
     ids.load(conn, "alternatives")
     source_ids = ids.by_key["sources"]
 
     def citation_values(key, values):
         subject, source, locator, field_name, sector, clause_type = key
-        return {**subject_values(subject), "source_id": source_ids[source], "locator": locator, "field": field_name,
-                "sector_id": sector_ids.get(sector), "clause_type_id": clause_type_ids.get(clause_type)}  # fmt: skip
+        return (*subject_columns(subject), source_ids[source], locator, field_name,
+                sector_ids.get(sector), clause_type_ids.get(clause_type))  # fmt: skip
 
-    _upsert(conn, "citations", desired, identity, changes["citations"], citation_values, tick)
+    _upsert(conn, "citations", desired, identity, changes["citations"],
+            ("agreement_id", "event_id", "article_id", "alternative_id", "source_id", "locator", "field",
+             "sector_id", "clause_type_id"), citation_values, tick)  # fmt: skip
 
     # What the files no longer hold (--prune only): children before parents.
     for kind in ("articles", "events", "agreements", "clause_types", "sectors", "parties", "sources"):
@@ -377,19 +408,21 @@ def write(conn: Connection, desired: Rows, existing: Rows, identity: dict, ids: 
 
 
 def _upsert_simple(conn, kind, desired, identity, change, tick) -> None:
-    key_column, columns = NATURAL_KEY_COLUMN[kind], VALUE_COLUMNS[kind]
-    _upsert(conn, kind, desired, identity, change,
-            lambda key, values: {key_column: key, **dict(zip(columns, values))}, tick)  # fmt: skip
+    columns = (NATURAL_KEY_COLUMN[kind], *VALUE_COLUMNS[kind])
+    _upsert(conn, kind, desired, identity, change, columns, lambda key, values: (key, *values), tick)
 
 
-def _upsert(conn, kind, desired, identity, change: Change, values_of, tick) -> None:
+def _upsert(conn, kind, desired, identity, change: Change, columns: tuple[str, ...], values_of, tick) -> None:
+    """Insert the rows `change` creates and update those it changes; `values_of(key, values)`
+    gives a row as a tuple in the order of `columns`."""
     table, want = T[kind], desired[kind]
     if change.create:
-        _execute(conn, insert(table), [values_of(k, want[k]) for k in change.create], tick)
+        with bulk.deferred(conn, table.name, len(change.create), len(identity[kind])):
+            _insert(conn, kind, columns, [values_of(k, want[k]) for k in change.create], tick)
     if change.update:
         parameters = []
         for key in change.update:
-            row = values_of(key, want[key])
+            row = dict(zip(columns, values_of(key, want[key])))
             ident = identity[kind][key]
             if isinstance(ident, tuple):  # a link table keyed by its two ids: only its values change
                 first, second = table.primary_key.columns.values()
