@@ -120,3 +120,21 @@ def test_head_of_csv_gives_the_etag_and_no_body(csv_app):
     assert head.headers["ETag"] == get.headers["ETag"]
     assert head.mimetype == "text/csv"
     assert client.head(CSV, headers={"If-None-Match": get.headers["ETag"]}).status_code == 304
+
+
+def test_seed_and_import_text_bump_only_when_they_write(app, runner, tmp_path):
+    assert runner.invoke(args=["seed", "seeds", "--dry-run"]).exit_code == 0
+    assert _version(app) == 1
+    assert runner.invoke(args=["seed", "seeds"]).exit_code == 0
+    assert _version(app) == 2
+    again = runner.invoke(args=["seed", "seeds"])
+    assert "Nothing changed" in again.output and _version(app) == 2
+    text = tmp_path / "text.txt"
+    text.write_text("Article 1\nA new text of the first article.\n", encoding="utf-8")
+    slug = "ru-ir-basis-of-relations-2001"
+    assert runner.invoke(args=["import-text", slug, str(text), "--dry-run"]).exit_code == 0
+    assert _version(app) == 2
+    assert runner.invoke(args=["import-text", slug, str(text)]).exit_code == 0
+    assert _version(app) == 3
+    assert runner.invoke(args=["import-text", slug, str(text)]).exit_code == 0  # the same text: nothing written
+    assert _version(app) == 3
