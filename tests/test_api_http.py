@@ -182,3 +182,21 @@ def test_article_walks_with_a_party_see_every_row_once(api, query):
     everything = api.get("/v1/articles", query_string={**query, "limit": 200}).json["items"]
     seen, pages = walk(api, "/v1/articles", limit=1, **query)
     assert seen == everything and pages == len(everything) > 0
+
+
+@pytest.mark.parametrize("read", ["whole", "abandoned"])
+def test_csv_downloads_give_their_connection_back(world, read):
+    # A streamed body is read after the request's teardown; each download,
+    # finished or dropped by the client, must still return its pooled connection.
+    client = world.test_client()
+    for _ in range(20):
+        response = client.get("/v1/articles?format=csv")
+        assert response.status_code == 200
+        if read == "whole":
+            response.get_data()
+        else:
+            next(iter(response.response))
+        response.close()
+    with world.app_context():
+        assert get_engine().pool.checkedout() == 0
+    assert client.get("/v1/agreements?limit=1").status_code == 200

@@ -41,6 +41,18 @@ def documented(blp: Blueprint, *, not_found: bool = False, csv: bool = False):
     return decorate
 
 
+def _released(session, items):
+    """Yield the streamed rows, then give the session's connection back.
+
+    A streamed body is read after the request's teardown has already closed the
+    session; reading reopens it, so it must be closed again when the stream ends
+    (or is abandoned), or every CSV download would keep a pooled connection."""
+    try:
+        yield from items
+    finally:
+        session.close()
+
+
 def list_response(listing: Listing, conditions: list, args: dict, csv_columns: list, filename: str):
     session = get_session()
     q = args.get("q")
@@ -53,7 +65,7 @@ def list_response(listing: Listing, conditions: list, args: dict, csv_columns: l
                                    "reason": "CSV carries every row of the filter; leave this parameter out."}
                                   for name in unusable])
         version = dataversion.current(session)  # before the rows (see http.csv_response)
-        items = iterate_all(session, listing, conditions, sort=args.get("sort"), q=q)
+        items = _released(session, iterate_all(session, listing, conditions, sort=args.get("sort"), q=q))
         return http.csv_response(csv_columns, items, filename, version)
     page = run_page(session, listing, conditions, sort=args.get("sort"), limit=args["limit"],
                     cursor=args.get("cursor"), q=q, count=args["count"], facets=_unique(args.get("facets")))
