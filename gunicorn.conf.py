@@ -9,6 +9,10 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30  # SIGTERM lets in-flight requests finish within this
 keepalive = 5
+# Recycle each worker after about 2000 requests (jittered, so they do not all restart at
+# once): bounds any slow growth of a worker's memory.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
 # The application writes one structured JSON access line per request to stdout
 # (logger api.access, with its request id); GUNICORN_ACCESS_LOG=- adds gunicorn's own.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None

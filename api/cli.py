@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from api import create_app, migrate
+from api import create_app
 
 
 @click.command("migrate")
@@ -13,6 +13,8 @@ from api import create_app, migrate
 @with_appcontext
 def migrate_command(revision: str) -> None:
     """Apply database migrations to DATABASE_URL."""
+    from api import migrate  # alembic is only needed here: keep it out of every server worker
+
     migrate.upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"Database migrated to {revision}.")
 

@@ -1,11 +1,8 @@
 """Liveness and readiness probes."""
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Blueprint, jsonify
 
 from api.db import get_engine
 from api.errors import Problem
-from api.migrate import alembic_config
 
 blueprint = Blueprint("health", __name__)
 
@@ -19,6 +16,12 @@ def healthz():
 @blueprint.get("/readyz")
 def readyz():
     """The database answers and is migrated to the head revision."""
+    # Imported here, not at module level: alembic costs every worker memory for a probe few requests make.
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from api.migrate import alembic_config
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     try:
         with get_engine().connect() as connection:

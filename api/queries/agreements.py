@@ -321,17 +321,33 @@ def detail(session: Session, slug: str) -> dict:
     ]
     item["events"] = events.get(None, [])
 
+    # Each sector's sources, first mention first, each (source, locator) once: a dict keyed
+    # by the whole cited source keeps the order and makes the membership test constant time.
     sectors: dict[int, dict] = {}
+    seen: dict[int, dict] = {}
     for s in connection.execute(statements.article_sectors, params):
-        entry = sectors.setdefault(s.id, {"slug": s.slug, "name": s.name, "articles": [], "note": None, "sources": []})
+        entry = sectors.get(s.id)
+        if entry is None:
+            entry = sectors[s.id] = {"slug": s.slug, "name": s.name, "articles": [], "note": None, "sources": []}
+            seen[s.id] = {}
         entry["articles"].append(s.number)
-        entry["sources"].extend(x for x in tag_sources[(s.article_id, s.id)] if x not in entry["sources"])
+        _add_sources(seen[s.id], tag_sources.get((s.article_id, s.id), ()))
     for s in connection.execute(statements.agreement_sectors, params):
-        entry = sectors.setdefault(s.id, {"slug": s.slug, "name": s.name, "articles": [], "note": None, "sources": []})
+        entry = sectors.get(s.id)
+        if entry is None:
+            entry = sectors[s.id] = {"slug": s.slug, "name": s.name, "articles": [], "note": None, "sources": []}
+            seen[s.id] = {}
         entry["note"] = s.note
-        entry["sources"].extend(x for x in sector_sources[s.id] if x not in entry["sources"])
+        _add_sources(seen[s.id], sector_sources.get(s.id, ()))
+    for sector_id, entry in sectors.items():
+        entry["sources"] = list(seen[sector_id].values())
     item["sectors"] = sorted(sectors.values(), key=lambda s: s["slug"])
     return item
+
+
+def _add_sources(seen: dict, sources) -> None:
+    for source in sources:
+        seen.setdefault((source["id"], source["title"], source["url"], source["publisher"], source["locator"]), source)
 
 
 def _alternative_ids(aid):

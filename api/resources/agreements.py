@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from api.db import get_session
+from api.jsonbody import json_response
 from api.queries import agreements as queries, articles as article_queries
 from api.resources.common import blueprint, column, documented, joined, list_response
 from schemas.args import AgreementArticleListArgs, AgreementListArgs, EventListArgs, ItemArgs
@@ -34,7 +35,7 @@ class Agreements(MethodView):
         force, and full text. Every filter combines with every other; a page holds `limit` items and
         `next_cursor` leads to the next one. `format=csv` streams every matching agreement."""
         conditions = queries.conditions(get_session(), args)
-        return list_response(queries.LISTING, conditions, args, AGREEMENT_CSV, "agreements")
+        return list_response(queries.LISTING, conditions, args, AGREEMENT_CSV, "agreements", AgreementPageSchema)
 
 
 @blp.route("/agreements/<string:agreement_id>")
@@ -47,7 +48,7 @@ class AgreementDetail(MethodView):
 
         Everything recorded about one agreement: parties and their dated steps, sectors with the articles and
         sources behind each, what it supersedes, its sources, and disputed values."""
-        return queries.detail(get_session(), agreement_id)
+        return json_response(AgreementSchema, queries.detail(get_session(), agreement_id))
 
 
 @blp.route("/agreements/<string:agreement_id>/articles")
@@ -61,7 +62,8 @@ class AgreementArticles(MethodView):
         In number order by default; the article filters of /v1/articles apply."""
         session = get_session()
         conditions = article_queries.conditions(session, args, agreement_id=queries.agreement_id(session, agreement_id))
-        return list_response(article_queries.LISTING, conditions, args, ARTICLE_CSV, f"{agreement_id}-articles")
+        return list_response(article_queries.LISTING, conditions, args, ARTICLE_CSV, f"{agreement_id}-articles",
+                             ArticlePageSchema)
 
 
 @blp.route("/agreements/<string:agreement_id>/articles/<int:number>")
@@ -74,7 +76,8 @@ class AgreementArticle(MethodView):
 
         One article of an agreement, with its sectors, clause types, sources and disputed values."""
         session = get_session()
-        return article_queries.detail(session, queries.agreement_id(session, agreement_id), number)
+        return json_response(ArticleHitSchema,
+                             article_queries.detail(session, queries.agreement_id(session, agreement_id), number))
 
 
 @blp.route("/agreements/<string:agreement_id>/events")
@@ -91,4 +94,4 @@ class AgreementEvents(MethodView):
 
         session = get_session()
         conditions = [Event.agreement_id == queries.agreement_id(session, agreement_id)]
-        return list_response(queries.EVENTS, conditions, args, EVENT_CSV, f"{agreement_id}-events")
+        return list_response(queries.EVENTS, conditions, args, EVENT_CSV, f"{agreement_id}-events", EventPageSchema)

@@ -24,4 +24,4 @@ class Articles(MethodView):
         Across agreements: filter by agreement, party, sector, clause type, whether the full text is held,
         and full text."""
         conditions = queries.conditions(get_session(), args)
-        return list_response(queries.LISTING, conditions, args, ARTICLE_CSV, "articles")
+        return list_response(queries.LISTING, conditions, args, ARTICLE_CSV, "articles", ArticlePageSchema)

@@ -4,10 +4,12 @@ from __future__ import annotations
 from typing import Callable
 
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from api import dataversion, http, search
 from api.db import get_session
 from api.errors import invalid_params
+from api.jsonbody import json_response
 from api.queries.common import Listing, iterate_all, run_page
 from schemas.problem import ProblemSchema
 
@@ -53,7 +55,9 @@ def _released(session, items):
         session.close()
 
 
-def list_response(listing: Listing, conditions: list, args: dict, csv_columns: list, filename: str):
+def list_response(listing: Listing, conditions: list, args: dict, csv_columns: list, filename: str,
+                  schema: type[Schema]):
+    """A page of `listing` dumped with `schema` (the view's `@blp.response` page schema), or CSV."""
     session = get_session()
     q = args.get("q")
     if q is not None:
@@ -74,7 +78,7 @@ def list_response(listing: Listing, conditions: list, args: dict, csv_columns: l
         body["total"] = page.total
     if page.facets is not None:
         body["facets"] = page.facets
-    return body, 200, http.next_link(page.next_cursor)
+    return json_response(schema, body), 200, http.next_link(page.next_cursor)
 
 
 def _unique(values):

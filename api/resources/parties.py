@@ -25,7 +25,8 @@ class Parties(MethodView):
 
         States (ISO 3166-1 alpha-3 codes), organisations and companies, with the number of agreements each
         is a party to; filter by `kind`."""
-        return list_response(catalog.PARTIES, catalog.party_conditions(args), args, PARTY_CSV, "parties")
+        return list_response(catalog.PARTIES, catalog.party_conditions(args), args, PARTY_CSV, "parties",
+                             PartyPageSchema)
 
 
 @blp.route("/parties/<string:code>")
@@ -50,4 +51,5 @@ class PartyAgreements(MethodView):
 
         The agreements this party is a party to; every filter of /v1/agreements applies as well."""
         conditions = agreement_queries.conditions(get_session(), args, party_code=code)
-        return list_response(agreement_queries.LISTING, conditions, args, AGREEMENT_CSV, f"{code}-agreements")
+        return list_response(agreement_queries.LISTING, conditions, args, AGREEMENT_CSV, f"{code}-agreements",
+                             AgreementPageSchema)

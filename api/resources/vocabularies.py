@@ -32,7 +32,7 @@ class Sectors(MethodView):
         """List sectors
 
         The controlled vocabulary of what articles deal with, with how many articles and agreements carry each."""
-        return list_response(catalog.SECTORS, [], args, SECTOR_CSV, "sectors")
+        return list_response(catalog.SECTORS, [], args, SECTOR_CSV, "sectors", SectorPageSchema)
 
 
 @blp.route("/sectors/<string:slug>")
@@ -57,7 +57,7 @@ class ClauseTypes(MethodView):
 
         The controlled vocabulary of obligations a clause carries (mapped to ATOP codes where one fits), with how
         many articles carry each."""
-        return list_response(catalog.CLAUSE_TYPES, [], args, CLAUSE_TYPE_CSV, "clause-types")
+        return list_response(catalog.CLAUSE_TYPES, [], args, CLAUSE_TYPE_CSV, "clause-types", ClauseTypePageSchema)
 
 
 @blp.route("/clause-types/<string:slug>")
@@ -81,7 +81,8 @@ class Sources(MethodView):
         """List sources
 
         Every document a fact is read from: news reports, official statements, analyses, treaty texts."""
-        return list_response(catalog.SOURCES, catalog.source_conditions(args), args, SOURCE_CSV, "sources")
+        return list_response(catalog.SOURCES, catalog.source_conditions(args), args, SOURCE_CSV, "sources",
+                             SourcePageSchema)
 
 
 @blp.route("/sources/<string:source_id>")
