@@ -252,3 +252,14 @@ def test_an_insert_trigger_that_does_more_than_index_keeps_the_row_by_row_path(a
             "UPDATE agreements SET summary = summary WHERE id = new.agreement_id; END"
         ))
         assert bulk._indexing_triggers(conn, "articles") is None
+
+
+def test_an_import_leaves_postgresql_statistics_for_the_planner(app, runner):
+    with app.app_context(), get_engine().connect() as conn:
+        if conn.dialect.name != "postgresql":
+            pytest.skip("SQLite plans without statistics here")
+    assert seed(runner, GOOD).exit_code == 0
+    # pg_stats rows come from ANALYZE alone; without them the planner guesses, and scans.
+    analysed = scalar(app, text("SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema() "
+                                "AND tablename IN ('articles', 'citations', 'article_sectors')"))
+    assert sorted(name for (name,) in analysed) == ["article_sectors", "articles", "citations"]
