@@ -70,8 +70,11 @@ each item exactly once.
 Filters are query parameters, documented with each operation. Repeatable ones (`party` on
 agreements: every listed party is a party; `party_any`: any of them) are given once per value:
 `?party=RUS&party=IRN`. `q` is full-text search, ranked, and each hit carries a `snippet` with
-the matches wrapped in `<mark>`...`</mark>`. `facets=` adds counts per value under the current
-filters. `in_force_on=YYYY-MM-DD` lists agreements whose entry into force is known and on or
+the matches wrapped in `<mark>`...`</mark>`. The ranking (`sort=relevance`, the default with
+`q`) orders the first 500 matches under the filters, taken in id order, best first; any further
+matches follow in id order with `score` 0. For a word found almost everywhere that is not a
+ranking of every match: add words or filters to narrow it. `facets=` adds counts per value
+under the current filters. `in_force_on=YYYY-MM-DD` lists agreements whose entry into force is known and on or
 before that date and which were not terminated, expired or superseded before it; an agreement
 whose entry into force is unknown is not listed.
 

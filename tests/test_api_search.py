@@ -94,3 +94,8 @@ def test_relevance_pages_walk_every_hit_once(world, monkeypatch):
         "q": "assistance OR corridor OR cooperation OR transport", "sort": "agreement"}).json["items"]
     assert sorted(seen) == sorted((i["agreement"], i["number"]) for i in everything)
     assert len(seen) == len(set(seen)) == 4
+
+
+def test_the_documented_ranking_window_is_the_one_applied(api):
+    description = api.get("/openapi.json").json["info"]["description"]
+    assert f"orders the first {search.RANK_WINDOW} matches" in " ".join(description.split())
