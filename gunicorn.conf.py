@@ -10,10 +10,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30  # SIGTERM lets in-flight requests finish within this
 keepalive = 5
 # GUNICORN_MAX_REQUESTS=N replaces each worker after about N requests (jittered), should a
-# deployment ever see a worker's memory grow. Off by default: no growth was measured (66 MB
-# per worker before and after a 60 s soak), and at a few hundred requests a second a worker
-# booting every few seconds cost throughput and pushed the p99 of agreement detail from
-# 45 ms to 0.6-1 s (make bench).
+# deployment ever see a worker's memory grow. Off by default: a worker held 62 MB at boot and
+# 78 MB after the full benchmark, well inside its budget, while at a few hundred requests a
+# second a worker booting every few seconds pushed the p99 of agreement detail from 45 ms to
+# 0.6-1 s (make bench, BENCHMARKS.md).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 # The application writes one structured JSON access line per request to stdout
