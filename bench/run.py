@@ -49,6 +49,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from api.search import RANK_WINDOW
 from bench import corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -483,14 +484,14 @@ ORDER BY a.agreement_id, a.number LIMIT 51
 SEARCH_SQL = """
 WITH window AS (
   SELECT search_articles.rowid AS id, -bm25(search_articles, 10.0, 4.0, 1.0) AS score
-  FROM search_articles WHERE search_articles MATCH :q ORDER BY search_articles.rowid LIMIT 1001
+  FROM search_articles WHERE search_articles MATCH :q ORDER BY search_articles.rowid LIMIT {window}
 ), best AS (SELECT id, score FROM window ORDER BY score DESC, id LIMIT 20)
 SELECT a.id, ag.slug AS agreement, a.number, a.heading, best.score,
        snippet(search_articles, -1, '<mark>', '</mark>', '…', 24) AS snippet
 FROM best JOIN articles a ON a.id = best.id JOIN agreements ag ON ag.id = a.agreement_id
 JOIN search_articles ON search_articles.rowid = best.id
 WHERE search_articles MATCH :q ORDER BY best.score DESC, best.id
-"""
+""".format(window=RANK_WINDOW + 1)
 SEARCH_FULL_SQL = """
 SELECT a.id, ag.slug AS agreement, a.number, a.heading, -bm25(search_articles, 10.0, 4.0, 1.0) AS score,
        snippet(search_articles, -1, '<mark>', '</mark>', '…', 24) AS snippet
