@@ -74,9 +74,9 @@ the matches wrapped in `<mark>`...`</mark>`. The ranking (`sort=relevance`, the 
 `q`) orders the first 500 matches under the filters, taken in id order, best first; any further
 matches follow in id order with `score` 0. For a word found almost everywhere that is not a
 ranking of every match: add words or filters to narrow it. `facets=` adds counts per value
-under the current filters. `in_force_on=YYYY-MM-DD` lists agreements whose entry into force is known and on or
-before that date and which were not terminated, expired or superseded before it; an agreement
-whose entry into force is unknown is not listed.
+under the current filters. `in_force_on=YYYY-MM-DD` lists agreements whose entry into force is
+known and on or before that date and which were not terminated, expired or superseded before
+it; an agreement whose entry into force is unknown is not listed.
 
 Nothing is silently ignored: an unknown parameter, an invalid value, a value that names no
 existing party, sector, clause type or agreement, or a repeated single-valued parameter is a
