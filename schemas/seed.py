@@ -204,11 +204,8 @@ FIELD_CITATION_KEYS = frozenset(("source", "locator", "field"))
 
 
 def _accept_citation(record, keys: frozenset = CITATION_KEYS):
-    if type(record) is not dict or "source" not in record:
+    if type(record) is not dict or "source" not in record or not keys.issuperset(record):
         return None
-    for key in record:
-        if key not in keys:
-            return None
     source, locator = record["source"], record.get("locator")
     if type(source) is not str or source not in REFERENCES.get().sources:
         return None
@@ -227,10 +224,7 @@ def _accept_field_citation(record):
 
 
 def _accept_citations(records, required: bool):
-    if type(records) is not list or (required and not records):
-        return None
-    loaded = [_accept_citation(record) for record in records]
-    return None if None in loaded else loaded
+    return _load_citations(records, REFERENCES.get().sources, required)
 
 
 def _sources(schema=CitationSchema, required: bool = False) -> fields.List:
@@ -324,11 +318,8 @@ def _accept_date(value):
 
 def _accept_event(record):
     """EventSchema's fast path (see FastList): events without disputes, valid in every field."""
-    if type(record) is not dict:
+    if type(record) is not dict or not EVENT_KEYS.issuperset(record):
         return None
-    for key in record:
-        if key not in EVENT_KEYS:
-            return None
     ident, party, kind = record.get("id"), record.get("party"), record.get("kind")
     precision, acting_body, note = record.get("precision"), record.get("acting_body"), record.get("note")
     if type(ident) is not str or not 1 <= len(ident) <= 128 or type(kind) is not str or kind not in EVENT_KINDS:
@@ -357,11 +348,8 @@ def _accept_event(record):
 
 def _accept_party_link(record):
     """PartyLinkSchema's fast path (see FastList)."""
-    if type(record) is not dict:
+    if type(record) is not dict or not PARTY_LINK_KEYS.issuperset(record):
         return None
-    for key in record:
-        if key not in PARTY_LINK_KEYS:
-            return None
     party, role, note = record.get("party"), record.get("role", "party"), record.get("note")
     if type(party) is not str or party not in REFERENCES.get().parties:
         return None
@@ -401,36 +389,41 @@ class AgreementSectorSchema(Schema):
 ARTICLE_CLAUSE_TYPE_KEYS = frozenset(("clause_type", "paragraph", "sources"))
 
 
-def _accept_article_sector(record):
-    if type(record) is not dict or len(record) != 2 or "sector" not in record:
+def _accept_article_sector(record, known: References | None = None):
+    known = known or REFERENCES.get()
+    if type(record) is not dict or len(record) != 2:
         return None
-    sector, sources = record["sector"], _accept_citations(record.get("sources"), required=True)
-    if type(sector) is not str or sector not in REFERENCES.get().sectors or sources is None:
+    sector = record.get("sector")
+    if type(sector) is not str or sector not in known.sectors:
         return None
-    return {"sector": sector, "sources": sources}
+    sources = _load_citations(record.get("sources"), known.sources, True)
+    return None if sources is None else {"sector": sector, "sources": sources}
 
 
-def _accept_article_clause_type(record):
-    if type(record) is not dict or "clause_type" not in record:
+def _accept_article_clause_type(record, known: References | None = None):
+    known = known or REFERENCES.get()
+    if type(record) is not dict or not ARTICLE_CLAUSE_TYPE_KEYS.issuperset(record):
         return None
-    for key in record:
-        if key not in ARTICLE_CLAUSE_TYPE_KEYS:
-            return None
-    clause_type, paragraph = record["clause_type"], record.get("paragraph")
-    sources = _accept_citations(record.get("sources"), required=True)
-    if type(clause_type) is not str or clause_type not in REFERENCES.get().clause_types or sources is None:
+    clause_type, paragraph = record.get("clause_type"), record.get("paragraph")
+    if type(clause_type) is not str or clause_type not in known.clause_types:
         return None
     if paragraph is not None and (type(paragraph) is not str or len(paragraph) > 32):
         return None
-    return {"clause_type": clause_type, "paragraph": paragraph, "sources": sources}
+    sources = _load_citations(record.get("sources"), known.sources, True)
+    return None if sources is None else {"clause_type": clause_type, "paragraph": paragraph, "sources": sources}
 
 
-def _accept_tags(records, accept, key: str):
+def _accept_tags(records, accept, key: str, known: References):
+    """A list of tags, each accepted by `accept`, none named twice."""
     if type(records) is not list:
         return None
-    loaded = [accept(record) for record in records]
-    if None in loaded or len({tag[key] for tag in loaded}) != len(loaded):
-        return None
+    loaded, seen = [], set()
+    for record in records:
+        tag = accept(record, known)
+        if tag is None or tag[key] in seen:
+            return None
+        seen.add(tag[key])
+        loaded.append(tag)
     return loaded
 
 
@@ -496,15 +489,9 @@ def _load_citations(records, known: set, required: bool):
 
 
 def _accept_article(record):
-    """ArticleSchema's fast path (see FastList): articles without disputes, valid in every field.
-
-    The same checks as _accept_article_sector, _accept_article_clause_type and
-    _accept_citations, written out in one function: it runs once per article of a bulk import."""
-    if type(record) is not dict:
+    """ArticleSchema's fast path (see FastList): articles without disputes, valid in every field."""
+    if type(record) is not dict or not ARTICLE_KEYS.issuperset(record):
         return None
-    for key in record:
-        if key not in ARTICLE_KEYS:
-            return None
     number, heading, summary = record.get("number"), record.get("heading"), record.get("summary")
     if type(number) is not int or number < 1:
         return None
@@ -514,52 +501,17 @@ def _accept_article(record):
     if type(disputes) is not dict or disputes:
         return None
     known = REFERENCES.get()
-    sources_known = known.sources
-    sources = _load_citations(record.get("sources", []), sources_known, False)
+    sources = _load_citations(record.get("sources", []), known.sources, False)
     if sources is None or ((heading is not None or summary is not None) and not sources):
         return None
 
-    sectors = record.get("sectors", [])
-    if type(sectors) is not list:
+    sectors = _accept_tags(record.get("sectors", []), _accept_article_sector, "sector", known)
+    clause_types = _accept_tags(record.get("clause_types", []), _accept_article_clause_type, "clause_type", known)
+    if sectors is None or clause_types is None:
         return None
-    loaded_sectors, seen = [], set()
-    sectors_known = known.sectors
-    for tag in sectors:
-        if type(tag) is not dict or len(tag) != 2:
-            return None
-        sector = tag.get("sector")
-        if type(sector) is not str or sector not in sectors_known or sector in seen:
-            return None
-        tag_sources = _load_citations(tag.get("sources"), sources_known, True)
-        if tag_sources is None:
-            return None
-        seen.add(sector)
-        loaded_sectors.append({"sector": sector, "sources": tag_sources})
-
-    clause_types = record.get("clause_types", [])
-    if type(clause_types) is not list:
-        return None
-    loaded_clause_types, seen = [], set()
-    clause_types_known = known.clause_types
-    for tag in clause_types:
-        if type(tag) is not dict:
-            return None
-        for key in tag:
-            if key not in ARTICLE_CLAUSE_TYPE_KEYS:
-                return None
-        clause_type, paragraph = tag.get("clause_type"), tag.get("paragraph")
-        if type(clause_type) is not str or clause_type not in clause_types_known or clause_type in seen:
-            return None
-        if paragraph is not None and (type(paragraph) is not str or len(paragraph) > 32):
-            return None
-        tag_sources = _load_citations(tag.get("sources"), sources_known, True)
-        if tag_sources is None:
-            return None
-        seen.add(clause_type)
-        loaded_clause_types.append({"clause_type": clause_type, "paragraph": paragraph, "sources": tag_sources})
 
     loaded = {"number": number, "heading": heading, "summary": summary, "sources": sources,
-              "sectors": loaded_sectors, "clause_types": loaded_clause_types, "disputes": {}}  # fmt: skip
+              "sectors": sectors, "clause_types": clause_types, "disputes": {}}  # fmt: skip
     if "text" in record:
         text = record["text"]
         if text is not None and type(text) is not str:
