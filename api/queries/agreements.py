@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from types import SimpleNamespace
+from typing import Iterator
 
 from sqlalchemy import and_, bindparam, func, not_, or_, select, union, union_all
 from sqlalchemy.orm import Session, aliased
@@ -246,114 +247,149 @@ def agreement_id(session: Session, slug: str) -> int:
 
 @functools.cache
 def _detail_statements() -> SimpleNamespace:
-    """The statements behind one agreement, built once: each request only binds :slug or :aid
-    (building a select() costs more than SQLite takes to run it)."""
-    aid = bindparam("aid")
+    """The statements behind the details of some agreements, built once: each use only binds
+    :slug or the :aids (building a select() costs more than SQLite takes to run it)."""
+    aids = bindparam("aids", expanding=True)
+    agreements = select(*_columns(), Agreement.entry_into_force_rule, Agreement.summary).select_from(_from())
     return SimpleNamespace(
-        agreement=select(*_columns(), Agreement.entry_into_force_rule, Agreement.summary)
-        .select_from(_from()).where(Agreement.slug == bindparam("slug")),
-        superseded_by=select(Agreement.slug).where(rare(Agreement.supersedes_id == aid)),
-        # Every citation the representation needs, in one statement.
+        agreement=agreements.where(Agreement.slug == bindparam("slug")),
+        every_agreement=agreements.order_by(Agreement.id),
+        superseded_by=select(Agreement.supersedes_id, Agreement.slug).where(rare(Agreement.supersedes_id.in_(aids))),
+        # Every citation the representations need, in one statement.
         citations=citation_select(
-            Citation.agreement_id == aid,
-            Citation.event_id.in_(select(Event.id).where(Event.agreement_id == aid)),
-            and_(Citation.article_id.in_(select(Article.id).where(Article.agreement_id == aid)),
+            Citation.agreement_id.in_(aids),
+            Citation.event_id.in_(select(Event.id).where(Event.agreement_id.in_(aids))),
+            and_(Citation.article_id.in_(select(Article.id).where(Article.agreement_id.in_(aids))),
                  Citation.sector_id.is_not(None)),
-            Citation.alternative_id.in_(_alternative_ids(aid)),
+            Citation.alternative_id.in_(_alternative_ids(aids)),
         ),
         alternatives=select(Alternative.id, Alternative.agreement_id, Alternative.event_id, Alternative.field,
                             Alternative.value, Alternative.note)
-        .where(Alternative.id.in_(_alternative_ids(aid))).order_by(Alternative.field, Alternative.id),
-        events=_events_select().where(Event.agreement_id == aid),
-        parties=select(Party.code, Party.name, Party.kind, AgreementParty.role)
+        .where(Alternative.id.in_(_alternative_ids(aids))).order_by(Alternative.field, Alternative.id),
+        events=_events_select().add_columns(Event.agreement_id.label("agreement_id"))
+        .where(Event.agreement_id.in_(aids)),
+        parties=select(AgreementParty.agreement_id, Party.code, Party.name, Party.kind, AgreementParty.role)
         .join(Party, Party.id == AgreementParty.party_id)
-        .where(AgreementParty.agreement_id == aid).order_by(AgreementParty.id),
-        article_sectors=select(Sector.id, Sector.slug, Sector.name, Article.id.label("article_id"), Article.number)
+        .where(AgreementParty.agreement_id.in_(aids)).order_by(AgreementParty.id),
+        article_sectors=select(Sector.id, Sector.slug, Sector.name, Article.agreement_id,
+                               Article.id.label("article_id"), Article.number)
         .join(ArticleSector, ArticleSector.sector_id == Sector.id)
         .join(Article, Article.id == ArticleSector.article_id)
-        .where(Article.agreement_id == aid).order_by(Sector.slug, Article.number),
-        agreement_sectors=select(Sector.id, Sector.slug, Sector.name, AgreementSector.note)
-        .join(AgreementSector, AgreementSector.sector_id == Sector.id).where(AgreementSector.agreement_id == aid),
+        .where(Article.agreement_id.in_(aids)).order_by(Sector.slug, Article.number),
+        agreement_sectors=select(AgreementSector.agreement_id, Sector.id, Sector.slug, Sector.name,
+                                 AgreementSector.note)
+        .join(AgreementSector, AgreementSector.sector_id == Sector.id).where(AgreementSector.agreement_id.in_(aids)),
     )
 
 
 def detail(session: Session, slug: str) -> dict:
-    statements = _detail_statements()
     connection = session.connection()
-    row = connection.execute(statements.agreement, {"slug": slug}).one_or_none()
+    row = connection.execute(_detail_statements().agreement, {"slug": slug}).one_or_none()
     if row is None:
         raise Problem(404, f"No agreement has the id {slug!r}.")
-    params = {"aid": row.id}
-    item = _base(row)
-    item["entry_into_force_rule"] = row.entry_into_force_rule
-    item["summary"] = row.summary
-    item["superseded_by"] = sorted(connection.execute(statements.superseded_by, params).scalars())
+    return _assemble(connection, [row])[0]
 
-    agreement_sources, sector_sources = [], defaultdict(list)
+
+def every_detail(connection, batch: int = 500) -> Iterator[tuple[int, dict]]:
+    """(internal id, detail) of every agreement, `batch` agreements per round of statements,
+    for the writers that render them (api/renderings.py)."""
+    rows = connection.execute(_detail_statements().every_agreement).all()
+    for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
+        yield from zip([row.id for row in chunk], _assemble(connection, chunk))
+
+
+def _assemble(connection, rows) -> list[dict]:
+    """The details of the agreements in `rows`, from the same eight statements whatever their number."""
+    statements = _detail_statements()
+    params = {"aids": [row.id for row in rows]}
+    superseded_by = defaultdict(list)
+    for s in connection.execute(statements.superseded_by, params).all():
+        superseded_by[s.supersedes_id].append(s.slug)
+
+    agreement_sources, sector_sources = defaultdict(list), defaultdict(list)
     event_sources, tag_sources, alt_sources = defaultdict(list), defaultdict(list), defaultdict(list)
-    for c in connection.execute(statements.citations, params):
-        source = source_item(c)
-        if c.agreement_id is not None and c.sector_id is not None:
-            sector_sources[c.sector_id].append(source)
-        elif c.agreement_id is not None:
-            agreement_sources.append({**source, "field": c.field})
-        elif c.event_id is not None:
-            event_sources[c.event_id].append(source)
-        elif c.article_id is not None:
-            tag_sources[(c.article_id, c.sector_id)].append(source)
-        elif c.alternative_id is not None:
-            alt_sources[c.alternative_id].append(source)
-    item["sources"] = agreement_sources
+    # Unpacked by position: a detail cites a hundred sources or so, and named access on each
+    # row was a third of the time spent rendering every agreement (api/renderings.py).
+    for (_, agreement, event, article, alternative, field, sector, _, locator,
+         slug, title, url, publisher) in connection.execute(statements.citations, params).all():
+        source = {"id": slug, "title": title, "url": url, "publisher": publisher, "locator": locator}
+        if agreement is not None and sector is not None:
+            sector_sources[(agreement, sector)].append(source)
+        elif agreement is not None:
+            agreement_sources[agreement].append({**source, "field": field})
+        elif event is not None:
+            event_sources[event].append(source)
+        elif article is not None:
+            tag_sources[(article, sector)].append(source)
+        elif alternative is not None:
+            alt_sources[alternative].append(source)
 
     disputes: dict[tuple, dict] = defaultdict(dict)
-    for alt in connection.execute(statements.alternatives, params):
+    for alt in connection.execute(statements.alternatives, params).all():
         subject = ("agreement", alt.agreement_id) if alt.agreement_id is not None else ("event", alt.event_id)
         disputes[subject].setdefault(alt.field, []).append(
             {"value": alt.value, "note": alt.note, "sources": alt_sources.get(alt.id, [])})
-    item["disputes"] = disputes.pop(("agreement", row.id), {})
 
-    events = defaultdict(list)
-    for e in connection.execute(statements.events, params):
-        events[e.party].append(event_item(e, event_sources[e.id], disputes.get(("event", e.id), {})))
-    item["parties"] = [
-        {"code": p.code, "name": p.name, "kind": p.kind.value, "role": p.role, "events": events.get(p.code, [])}
-        for p in connection.execute(statements.parties, params)
-    ]
-    item["events"] = events.get(None, [])
+    events = defaultdict(list)  # by (agreement, party code or None)
+    for e in connection.execute(statements.events, params).all():
+        events[(e.agreement_id, e.party)].append(
+            event_item(e, event_sources[e.id], disputes.get(("event", e.id), {})))
+    parties = defaultdict(list)
+    for p in connection.execute(statements.parties, params).all():
+        parties[p.agreement_id].append({"code": p.code, "name": p.name, "kind": p.kind.value, "role": p.role,
+                                        "events": events.get((p.agreement_id, p.code), [])})
 
     # Each sector's sources, first mention first, each (source, locator) once: a dict keyed
-    # by the whole cited source keeps the order and makes the membership test constant time.
-    sectors: dict[int, dict] = {}
-    seen: dict[int, dict] = {}
-    for s in connection.execute(statements.article_sectors, params):
-        entry = sectors.get(s.id)
+    # by that pair keeps the order and makes the membership test constant time.
+    sectors: dict[tuple[int, int], dict] = {}  # by (agreement, sector)
+    seen: dict[tuple[int, int], dict] = {}
+    for sector, slug, name, agreement, article, number in connection.execute(statements.article_sectors,
+                                                                              params).all():
+        key = (agreement, sector)
+        entry = sectors.get(key)
         if entry is None:
-            entry = sectors[s.id] = {"slug": s.slug, "name": s.name, "articles": [], "note": None, "sources": []}
-            seen[s.id] = {}
-        entry["articles"].append(s.number)
-        _add_sources(seen[s.id], tag_sources.get((s.article_id, s.id), ()))
-    for s in connection.execute(statements.agreement_sectors, params):
-        entry = sectors.get(s.id)
+            entry = sectors[key] = {"slug": slug, "name": name, "articles": [], "note": None, "sources": []}
+            seen[key] = {}
+        entry["articles"].append(number)
+        _add_sources(seen[key], tag_sources.get((article, sector), ()))
+    for s in connection.execute(statements.agreement_sectors, params).all():
+        key = (s.agreement_id, s.id)
+        entry = sectors.get(key)
         if entry is None:
-            entry = sectors[s.id] = {"slug": s.slug, "name": s.name, "articles": [], "note": None, "sources": []}
-            seen[s.id] = {}
+            entry = sectors[key] = {"slug": s.slug, "name": s.name, "articles": [], "note": None, "sources": []}
+            seen[key] = {}
         entry["note"] = s.note
-        _add_sources(seen[s.id], sector_sources.get(s.id, ()))
-    for sector_id, entry in sectors.items():
-        entry["sources"] = list(seen[sector_id].values())
-    item["sectors"] = sorted(sectors.values(), key=lambda s: s["slug"])
-    return item
+        _add_sources(seen[key], sector_sources.get(key, ()))
+    by_agreement = defaultdict(list)
+    for key, entry in sectors.items():
+        entry["sources"] = list(seen[key].values())
+        by_agreement[key[0]].append(entry)
+
+    items = []
+    for row in rows:
+        item = _base(row)
+        item["entry_into_force_rule"] = row.entry_into_force_rule
+        item["summary"] = row.summary
+        item["superseded_by"] = sorted(superseded_by.get(row.id, ()))
+        item["sources"] = agreement_sources.get(row.id, [])
+        item["disputes"] = disputes.get(("agreement", row.id), {})
+        item["parties"] = parties.get(row.id, [])
+        item["events"] = events.get((row.id, None), [])
+        item["sectors"] = sorted(by_agreement.get(row.id, ()), key=lambda s: s["slug"])
+        items.append(item)
+    return items
 
 
 def _add_sources(seen: dict, sources) -> None:
     for source in sources:
-        seen.setdefault((source["id"], source["title"], source["url"], source["publisher"], source["locator"]), source)
+        seen.setdefault((source["id"], source["locator"]), source)  # the id decides title, url, publisher
 
 
-def _alternative_ids(aid):
+def _alternative_ids(aids):
     return union_all(
-        select(Alternative.id).where(rare(Alternative.agreement_id == aid)),
-        select(Alternative.id).where(rare(Alternative.event_id.in_(select(Event.id).where(Event.agreement_id == aid)))),
+        select(Alternative.id).where(rare(Alternative.agreement_id.in_(aids))),
+        select(Alternative.id).where(rare(Alternative.event_id.in_(select(Event.id).where(Event.agreement_id.in_(aids))))),
     )
 
 

@@ -1,10 +1,11 @@
 """What every listing shares: naming lookups, sources, disputes, and the page runner."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import bindparam, func, literal, select, union_all
 from sqlalchemy.types import NullType
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -51,6 +52,17 @@ NAMED = {
 }
 
 
+@functools.cache
+def _resolve_statement(kinds: tuple[str, ...]):
+    """The lookup of names of these kinds, built once per combination; requests bind the names."""
+    statements = [
+        select(literal(kind).label("kind"), NAMED[kind][1].label("key"), NAMED[kind][0].id)
+        .where(NAMED[kind][1].in_(bindparam(f"names_{kind}", expanding=True)))
+        for kind in kinds
+    ]
+    return union_all(*statements) if len(statements) > 1 else statements[0]
+
+
 def resolve(session: Session, requested: dict[str, tuple[str, list[str]]]) -> dict[str, list[int]]:
     """Internal ids for the names in the request, in one statement.
 
@@ -59,13 +71,13 @@ def resolve(session: Session, requested: dict[str, tuple[str, list[str]]]) -> di
     requested = {param: (kind, values) for param, (kind, values) in requested.items() if values}
     if not requested:
         return {}
-    statements = [
-        select(literal(kind).label("kind"), NAMED[kind][1].label("key"), NAMED[kind][0].id)
-        .where(NAMED[kind][1].in_(sorted(set(values))))
-        for kind, values in requested.values()
-    ]
+    names: dict[str, set[str]] = {}
+    for kind, values in requested.values():
+        names.setdefault(kind, set()).update(values)
+    kinds = tuple(sorted(names))
+    params = {f"names_{kind}": sorted(names[kind]) for kind in kinds}
     found: dict[tuple[str, str], int] = {}
-    for kind, key, id_ in session.execute(union_all(*statements) if len(statements) > 1 else statements[0]):
+    for kind, key, id_ in session.connection().execute(_resolve_statement(kinds), params):
         found[(kind, key)] = id_
     problems, result = [], {}
     for param, (kind, values) in requested.items():
@@ -94,7 +106,10 @@ def citation_select(*subjects):
     """Citations (with their source) matching any of `subjects`, in the order they were recorded.
 
     One SELECT per subject joined by UNION ALL, so each uses its own index (an OR
-    of them would read the whole table in id order)."""
+    of them would read the whole table in id order). The busiest readers unpack the rows
+    by position, so the column order is part of the contract: citation_id, agreement_id,
+    event_id, article_id, alternative_id, field, sector_id, clause_type_id, locator,
+    source_slug, source_title, source_url, source_publisher."""
     parts = [
         select(
             Citation.id.label("citation_id"), Citation.agreement_id, Citation.event_id, Citation.article_id,
