@@ -405,6 +405,25 @@ class DataVersion(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+
+class AgreementRendering(Base):
+    """An agreement's detail document, rendered by the writer that last changed the data.
+
+    Assembling a detail takes eight statements and a few hundred rows; reads outnumber
+    writes by far, so `treaty-api seed` and `import-text` render every agreement once and a
+    request reads one row. A rendering counts only while the data version and the code that
+    shapes the document are those it was rendered from; otherwise the API assembles the
+    detail live (api/renderings.py)."""
+
+    __tablename__ = "agreement_renderings"
+
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    data_version: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+
 # Composite indexes for the list filters, looked up from the vocabulary or party
 # side; they also serve as the foreign-key indexes. Articles by agreement use the
 # (agreement_id, number) unique constraint.

@@ -49,6 +49,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from api.renderings import SHAPING_MODULES as RENDERING_MODULES
 from api.search import RANK_WINDOW
 from bench import corpus
 
@@ -145,9 +146,12 @@ def _digest(paths: list[Path]) -> str:
 
 
 def schema_key() -> str:
-    """A hash of what shapes the database file (generator, models, migrations): a change imports again."""
+    """A hash of what shapes the database file (generator, models, migrations, and the code that
+    renders the stored agreement details): a change imports again. Documents rendered by other
+    code would not be served, and the benchmark would measure the live fallback instead."""
+    shaping = [ROOT / (name.replace(".", "/") + ".py") for name in RENDERING_MODULES]
     return _digest([BENCH / "corpus.py", ROOT / "api" / "models.py",
-                    *sorted((ROOT / "migrations" / "versions").glob("*.py"))])
+                    *sorted((ROOT / "migrations" / "versions").glob("*.py")), *shaping])
 
 
 def import_code_key() -> str:

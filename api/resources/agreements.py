@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from api import renderings
 from api.db import get_session
 from api.jsonbody import json_response
 from api.queries import agreements as queries, articles as article_queries
@@ -48,7 +49,7 @@ class AgreementDetail(MethodView):
 
         Everything recorded about one agreement: parties and their dated steps, sectors with the articles and
         sources behind each, what it supersedes, its sources, and disputed values."""
-        return json_response(AgreementSchema, queries.detail(get_session(), agreement_id))
+        return renderings.agreement_response(get_session(), agreement_id)
 
 
 @blp.route("/agreements/<string:agreement_id>/articles")

@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from api import dataversion
+from api import dataversion, renderings
 from api.db import get_engine
 from api.seeding import export, reading, rows, store, texts
 
@@ -102,7 +102,9 @@ def seed_command(paths: tuple[str, ...], dry_run: bool, prune: bool) -> None:
                     store.write(conn, desired, existing, identity, ids, changes, bar.update)
                 if total:
                     dataversion.bump(conn)  # in the import's transaction: readers see both or neither
-                    _refresh_statistics(conn)
+                    _refresh_statistics(conn)  # before rendering, which reads every agreement
+                if total or renderings.stale(conn):  # a release may shape the documents anew
+                    renderings.refresh(conn)
             else:
                 transaction.rollback()
     except SQLAlchemyError as error:
@@ -180,6 +182,7 @@ def import_text_command(agreement: str, file: str, dry_run: bool) -> None:
                 transaction.rollback()
             elif result.updated:
                 dataversion.bump(conn)  # in the same transaction as the texts
+                renderings.refresh(conn)
     except SQLAlchemyError as error:
         _fail(f"Database error; nothing was written: {getattr(error, 'orig', None) or error}")
     click.echo(f"matched: {len(result.matched)} ({texts.ranges(result.matched)})")

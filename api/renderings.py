@@ -1,0 +1,99 @@
+"""Agreement details rendered by the writers and served as stored bytes.
+
+A detail takes eight statements and a few hundred rows to assemble, while the data
+changes only through `treaty-api seed` and `import-text`. Those writers call `refresh`
+in their own transaction, so every agreement's document is rendered once per write and
+a request reads one row.
+
+A stored document is served only when it was rendered from the data version the
+request's transaction sees and by the same rendering code (`code_key`: the modules that
+shape the document and the JSON settings). A write that did not refresh, or a release
+that changed the document, falls back to assembling it live; it is never served stale.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+from pathlib import Path
+
+from flask import Response, current_app
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select
+from sqlalchemy.orm import Session
+
+from api import dataversion
+from api.jsonbody import compiled, json_response
+from api.models import Agreement, AgreementRendering, DataVersion
+from api.queries import agreements as queries
+from schemas.resources import AgreementSchema
+
+# What decides the bytes of a detail document, besides the data.
+SHAPING_MODULES = (
+    "api.models", "api.queries.common", "api.queries.agreements", "schemas.resources", "api.jsonbody", __name__,
+)
+_BATCH = 500
+_TABLE = AgreementRendering.__table__
+
+_STORED = (
+    select(AgreementRendering.body)
+    .join(Agreement, Agreement.id == AgreementRendering.agreement_id)
+    .where(
+        Agreement.slug == bindparam("slug"),
+        AgreementRendering.code == bindparam("code"),
+        AgreementRendering.data_version
+        == select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery(),
+    )
+)
+
+
+def code_key() -> str:
+    """A digest of the rendering code and this app's JSON settings, computed once per app."""
+    key = current_app.extensions.get("rendering_code")
+    if key is None:
+        digest = hashlib.sha256()
+        for name in SHAPING_MODULES:
+            digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+        json = current_app.json
+        digest.update(repr((type(json).__qualname__, json.compact, json.sort_keys, json.ensure_ascii,
+                            json.mimetype, current_app.debug)).encode())
+        key = current_app.extensions["rendering_code"] = digest.hexdigest()[:32]
+    return key
+
+
+def agreement_response(session: Session, slug: str) -> Response:
+    """The detail of agreement `slug`: its stored document when current, else assembled live."""
+    body = session.connection().execute(_STORED, {"slug": slug, "code": code_key()}).scalar()
+    if body is None:
+        return json_response(AgreementSchema, queries.detail(session, slug))
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
+
+
+def refresh(connection: Connection) -> int:
+    """Render every agreement as the caller's transaction sees it; call it after `dataversion.bump`."""
+    version, code, dump = dataversion.current(connection), code_key(), compiled(AgreementSchema)
+    connection.execute(delete(_TABLE))
+    batch: list[dict] = []
+    rendered = 0
+    for agreement_id, document in queries.every_detail(connection):
+        # The bytes `json_response` would send: the same provider, the same settings.
+        body = current_app.json.response(dump(document)).get_data(as_text=True)
+        batch.append({"agreement_id": agreement_id, "data_version": version, "code": code, "body": body})
+        if len(batch) == _BATCH:
+            connection.execute(insert(_TABLE), batch)
+            rendered += len(batch)
+            batch.clear()
+    if batch:
+        connection.execute(insert(_TABLE), batch)
+        rendered += len(batch)
+    return rendered
+
+
+def stale(connection: Connection) -> bool:
+    """Whether some agreement has no document for the current data version and code."""
+    current = and_(
+        AgreementRendering.agreement_id == Agreement.id,
+        AgreementRendering.data_version == dataversion.current(connection),
+        AgreementRendering.code == code_key(),
+    )
+    missing = select(Agreement.id).outerjoin(AgreementRendering, current).where(
+        AgreementRendering.agreement_id.is_(None)).limit(1)
+    return connection.execute(missing).first() is not None
