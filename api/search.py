@@ -16,6 +16,7 @@ enough to match fewer rows than the window is ranked in full.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import current_app
@@ -111,27 +112,32 @@ def ranked_window(session: Session, name: str, id_column: ColumnElement, conditi
             .where(literal_column(f"search_{name}").op("MATCH")(bindparam("search_q", fts5_query(q))), *conditions)
             .order_by(fts.c.rowid).limit(window + 1)
         )
-    rows = [(row[0], float(row[1] or 0.0)) for row in session.execute(statement)]
+    rows = [(row[0], float(row[1] or 0.0)) for row in session.connection().execute(statement).all()]
     return rows[:window], len(rows) > window
+
+
+@functools.cache
+def _snippet_statement(dialect: str, name: str):
+    """The snippet query of `name` on `dialect`, parsed once; requests bind the query and the ids."""
+    if dialect == "postgresql":
+        columns = " || ' ' || ".join(f"coalesce({c}, '')" for c in SEARCHED[name])
+        sql = (f"SELECT id, ts_headline('english'::regconfig, {columns}, websearch_to_tsquery('english'::regconfig, :q), "
+               f":options) FROM {name} WHERE id IN :ids")
+    else:
+        sql = (f"SELECT rowid, snippet(search_{name}, -1, :start, :end, :ellipsis, 24) FROM search_{name} "
+               f"WHERE search_{name} MATCH :q AND rowid IN :ids")
+    return text(sql).bindparams(bindparam("ids", expanding=True))
 
 
 def snippets(session: Session, name: str, ids: list[int], q: str) -> dict[int, str]:
     """A short extract of each row with the matched words in <mark>...</mark>."""
     if not ids:
         return {}
-    if _dialect(session) == "postgresql":
-        columns = " || ' ' || ".join(f"coalesce({c}, '')" for c in SEARCHED[name])
+    dialect = _dialect(session)
+    if dialect == "postgresql":
         options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=\" {ELLIPSIS} \""
-        statement = text(
-            f"SELECT id, ts_headline('english'::regconfig, {columns}, websearch_to_tsquery('english'::regconfig, :q), :options) "
-            f"FROM {name} WHERE id IN :ids"
-        ).bindparams(bindparam("ids", expanding=True))
-        rows = session.execute(statement, {"q": q, "options": options, "ids": ids})
+        params = {"q": q, "options": options, "ids": ids}
     else:
-        statement = text(
-            f"SELECT rowid, snippet(search_{name}, -1, :start, :end, :ellipsis, 24) FROM search_{name} "
-            f"WHERE search_{name} MATCH :q AND rowid IN :ids"
-        ).bindparams(bindparam("ids", expanding=True))
-        rows = session.execute(statement, {"start": MARK_START, "end": MARK_END, "ellipsis": ELLIPSIS,
-                                           "q": fts5_query(q), "ids": ids})
+        params = {"start": MARK_START, "end": MARK_END, "ellipsis": ELLIPSIS, "q": fts5_query(q), "ids": ids}
+    rows = session.connection().execute(_snippet_statement(dialect, name), params).all()
     return {row[0]: row[1] for row in rows}

@@ -261,12 +261,19 @@ def _relevance_page(session, listing: Listing, conditions, q, limit, cursor):
     return items, next_cursor
 
 
+_ROWS_BY_ID: dict[str, Select] = {}
+
+
 def _rows_by_id(session, listing: Listing, ids):
     if not ids:
         return {}
-    rows = session.execute(
-        select(*listing.columns()).select_from(listing.select_from()).where(listing.id_column.in_(ids))
-    ).all()
+    statement = _ROWS_BY_ID.get(listing.name)
+    if statement is None:  # built once per listing: building it cost more than running it
+        statement = _ROWS_BY_ID[listing.name] = (
+            select(*listing.columns()).select_from(listing.select_from())
+            .where(listing.id_column.in_(bindparam("ids", expanding=True)))
+        )
+    rows = session.connection().execute(statement, {"ids": ids}).all()
     return {row[0]: row for row in rows}
 
 
