@@ -29,11 +29,11 @@ def _renderings(app) -> list[tuple[str, int, str]]:
 
 def _mark(app):
     """Store Gamma's document as Alpha's, to tell a stored answer from a live one."""
-    def rendering(slug):
+    def agreement(slug):
         return select(Agreement.id).where(Agreement.slug == slug).scalar_subquery()
 
-    gamma = select(AgreementRendering.body).where(AgreementRendering.agreement_id == rendering(GAMMA)).scalar_subquery()
-    _execute(app, update(AgreementRendering).where(AgreementRendering.agreement_id == rendering(ALPHA)).values(body=gamma))
+    gamma = select(AgreementRendering.body).where(AgreementRendering.agreement_id == agreement(GAMMA)).scalar_subquery()
+    _execute(app, update(AgreementRendering).where(AgreementRendering.agreement_id == agreement(ALPHA)).values(body=gamma))
 
 
 def _live(app, client, path, monkeypatch):
