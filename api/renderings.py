@@ -17,7 +17,7 @@ import importlib
 from pathlib import Path
 
 from flask import Response, current_app
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from api import dataversion
@@ -67,13 +67,21 @@ def agreement_response(session: Session, slug: str) -> Response:
     return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
 
-def refresh(connection: Connection) -> int:
-    """Render every agreement as the caller's transaction sees it; call it after `dataversion.bump`."""
+def refresh(connection: Connection, changed: list[int] | None = None) -> int:
+    """Render the agreements as the caller's transaction sees them; call it after `dataversion.bump`.
+
+    `changed` names the only agreements (internal ids) whose documents the write can have
+    changed: those are rendered again and the others' documents carried over to the new data
+    version. By default every agreement is rendered."""
     version, code, dump = dataversion.current(connection), code_key(), compiled(AgreementSchema)
-    connection.execute(delete(_TABLE))
+    if changed is None:
+        connection.execute(delete(_TABLE))
+    else:
+        connection.execute(delete(_TABLE).where(_TABLE.c.agreement_id.in_(changed)))
+        connection.execute(update(_TABLE).where(_TABLE.c.code == code).values(data_version=version))
     batch: list[dict] = []
     rendered = 0
-    for agreement_id, document in queries.every_detail(connection):
+    for agreement_id, document in queries.every_detail(connection, changed):
         # The bytes `json_response` would send: the same provider, the same settings.
         body = current_app.json.response(dump(document)).get_data(as_text=True)
         batch.append({"agreement_id": agreement_id, "data_version": version, "code": code, "body": body})

@@ -123,3 +123,13 @@ def test_a_pruned_agreement_takes_its_document_with_it(seeded, runner, tmp_path)
     result = runner.invoke(args=["seed", "--prune", str(seeds)])
     assert result.exit_code == 0, result.output
     assert [slug for slug, _, _ in _renderings(seeded)] == [ALPHA]
+
+
+def test_import_text_renders_its_agreement_again_and_carries_the_others_over(seeded, runner, monkeypatch):
+    _mark(seeded)  # Alpha's stored document is Gamma's: import-text must replace it
+    result = runner.invoke(args=["import-text", ALPHA, str(FIXTURES / "texts/alpha-beta-en.txt")])
+    assert result.exit_code == 0, result.output
+    client = seeded.test_client()
+    assert client.get(f"/v1/agreements/{ALPHA}").json["id"] == ALPHA
+    stored = client.get(f"/v1/agreements/{GAMMA}")
+    assert stored.get_data() == _live(seeded, client, f"/v1/agreements/{GAMMA}", monkeypatch).get_data()

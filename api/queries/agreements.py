@@ -25,7 +25,7 @@ from api.models import (
     Party,
     Sector,
 )
-from api.queries.common import Listing, citation_select, rare, resolve, source_item
+from api.queries.common import Listing, cited_source, citation_select, rare, resolve, source_item
 from api.queries.paging import SortKey
 
 Superseded = aliased(Agreement, name="superseded")
@@ -254,6 +254,7 @@ def _detail_statements() -> SimpleNamespace:
     return SimpleNamespace(
         agreement=agreements.where(Agreement.slug == bindparam("slug")),
         every_agreement=agreements.order_by(Agreement.id),
+        some_agreements=agreements.where(Agreement.id.in_(aids)).order_by(Agreement.id),
         superseded_by=select(Agreement.supersedes_id, Agreement.slug).where(rare(Agreement.supersedes_id.in_(aids))),
         # Every citation the representations need, in one statement.
         citations=citation_select(
@@ -290,10 +291,14 @@ def detail(session: Session, slug: str) -> dict:
     return _assemble(connection, [row])[0]
 
 
-def every_detail(connection, batch: int = 500) -> Iterator[tuple[int, dict]]:
-    """(internal id, detail) of every agreement, `batch` agreements per round of statements,
-    for the writers that render them (api/renderings.py)."""
-    rows = connection.execute(_detail_statements().every_agreement).all()
+def every_detail(connection, ids: list[int] | None = None, batch: int = 500) -> Iterator[tuple[int, dict]]:
+    """(internal id, detail) of every agreement, or of those with these internal ids, `batch`
+    agreements per round of statements, for the writers that render them (api/renderings.py)."""
+    statements = _detail_statements()
+    if ids is None:
+        rows = connection.execute(statements.every_agreement).all()
+    else:
+        rows = connection.execute(statements.some_agreements, {"aids": ids}).all()
     for start in range(0, len(rows), batch):
         chunk = rows[start:start + batch]
         yield from zip([row.id for row in chunk], _assemble(connection, chunk))
@@ -313,7 +318,7 @@ def _assemble(connection, rows) -> list[dict]:
     # row was a third of the time spent rendering every agreement (api/renderings.py).
     for (_, agreement, event, article, alternative, field, sector, _, locator,
          slug, title, url, publisher) in connection.execute(statements.citations, params).all():
-        source = {"id": slug, "title": title, "url": url, "publisher": publisher, "locator": locator}
+        source = cited_source(slug, title, url, publisher, locator)
         if agreement is not None and sector is not None:
             sector_sources[(agreement, sector)].append(source)
         elif agreement is not None:

@@ -21,7 +21,7 @@ from api.models import (
     Party,
     Sector,
 )
-from api.queries.common import Listing, citation_select, rare, resolve
+from api.queries.common import Listing, cited_source, citation_select, rare, resolve
 from api.queries.paging import SortKey
 
 
@@ -108,7 +108,7 @@ def load(session: Session, rows) -> list[dict]:
         # Rows unpacked by position: named access on every row cost more than building the items.
         for (_, _, _, article, alternative, _, sector, clause_type, locator,
              slug, title, url, publisher) in connection.execute(statements.citations, params).all():
-            source = {"id": slug, "title": title, "url": url, "publisher": publisher, "locator": locator}
+            source = cited_source(slug, title, url, publisher, locator)
             if alternative is not None:
                 alt_sources[alternative].append(source)
             elif sector is not None:

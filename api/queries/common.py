@@ -94,12 +94,16 @@ def resolve(session: Session, requested: dict[str, tuple[str, list[str]]]) -> di
     return result
 
 
+def cited_source(slug, title, url, publisher, locator) -> dict:
+    """A source as cited: the source and the place in it (a citation row's last five columns)."""
+    return {"id": slug, "title": title, "url": url, "publisher": publisher, "locator": locator}
+
+
 def source_item(row, locator=True) -> dict:
-    item = {"id": row.source_slug, "title": row.source_title, "url": row.source_url,
-            "publisher": row.source_publisher}
     if locator:
-        item["locator"] = row.locator
-    return item
+        return cited_source(row.source_slug, row.source_title, row.source_url, row.source_publisher, row.locator)
+    return {"id": row.source_slug, "title": row.source_title, "url": row.source_url,
+            "publisher": row.source_publisher}
 
 
 def citation_select(*subjects):

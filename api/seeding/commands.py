@@ -182,7 +182,7 @@ def import_text_command(agreement: str, file: str, dry_run: bool) -> None:
                 transaction.rollback()
             elif result.updated:
                 dataversion.bump(conn)  # in the same transaction as the texts
-                renderings.refresh(conn)
+                renderings.refresh(conn, changed=[result.agreement_id])  # only its articles changed
     except SQLAlchemyError as error:
         _fail(f"Database error; nothing was written: {getattr(error, 'orig', None) or error}")
     click.echo(f"matched: {len(result.matched)} ({texts.ranges(result.matched)})")

@@ -20,6 +20,7 @@ class ParsedText:
 
 @dataclass
 class Attached:
+    agreement_id: int
     matched: list[int]
     missing: list[int]
     extra: list[int]
@@ -63,6 +64,7 @@ def attach(conn: Connection, agreement_slug: str, articles: dict[int, str | None
             changed,
         )
     return Attached(
+        agreement_id=agreement_id,
         matched=matched,
         missing=sorted(existing.keys() - articles.keys()),
         extra=sorted(articles.keys() - existing.keys()),
