@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import Flask
 
 from api import config as config_module
+from api.jsonprovider import FastJSONProvider
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(config_module.ROOT / "instance"))
+    app.json = FastJSONProvider(app)
     app.config.update(config_module.from_environment())
     app.config.update(config or {})
     app.config["DATABASE_URL"] = config_module.normalise_database_url(app.config["DATABASE_URL"])
-    app.json.sort_keys = False
 
     from api import cli, db, errors, guard, health, logs, ratelimit, security
     from api.openapi import init_api

@@ -28,7 +28,8 @@ from schemas.resources import AgreementSchema
 
 # What decides the bytes of a detail document, besides the data.
 SHAPING_MODULES = (
-    "api.models", "api.queries.common", "api.queries.agreements", "schemas.resources", "api.jsonbody", __name__,
+    "api.models", "api.queries.common", "api.queries.agreements", "schemas.resources", "api.jsonbody",
+    "api.jsonprovider", __name__,
 )
 _BATCH = 500
 _TABLE = AgreementRendering.__table__

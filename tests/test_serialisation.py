@@ -1,5 +1,6 @@
 """The compiled JSON serialiser gives, byte for byte, what marshmallow's dump gives."""
 import datetime
+import json
 
 import pytest
 from marshmallow import Schema, fields
@@ -62,3 +63,17 @@ def test_compiled_dump_equals_schema_dump(body):
     assert jsonbody.compiled(Outer)(body) == Outer().dump(body)
     assert jsonbody.compiled(Renamed)(body) == Renamed().dump(body)
     assert jsonbody.compiled(Inner)(body.get("inner") or {}) == Inner().dump(body.get("inner") or {})
+
+
+def test_json_is_utf8_text_that_parses_to_the_same_values(seeded_client):
+    response = seeded_client.get("/v1/agreements/instc-agreement-2000")
+    assert response.mimetype == "application/json"
+    assert "North–South".encode() in response.get_data()  # the character itself, not a \u escape
+    assert response.get_json()["title"].endswith("North–South Transport Corridor")
+
+
+def test_values_the_encoder_does_not_know_go_through_flask_default(app):
+    with app.app_context():
+        encoded = app.json.dumps({"day": datetime.date(2025, 1, 17), "n": 1.5, "text": "Москва"})
+        assert json.loads(encoded) == {"day": "Fri, 17 Jan 2025 00:00:00 GMT", "n": 1.5, "text": "Москва"}
+        assert "Москва" in encoded
