@@ -29,7 +29,7 @@ def make_engine(url: str, connect_timeout: float = 3, *, statement_timeout_ms: i
         engine = create_engine(
             url,
             connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
-            pool_pre_ping=True,
+            # No pre-ping: a file has no server to go away, and the ping was a statement per request.
             pool_timeout=connect_timeout,
         )
 
