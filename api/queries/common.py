@@ -173,14 +173,14 @@ def run_page(session: Session, listing: Listing, conditions: list, *, sort: str 
         conditions = [*conditions, search.matches(session, listing.search_name, listing.id_column, q)]
     page = Page([item for _, item in items], next_cursor)
     if count:
-        page.total = session.execute(
+        page.total = session.connection().execute(
             select(func.count()).select_from(select(listing.id_column).select_from(listing.select_from()).where(*conditions).subquery())
         ).scalar_one()
     if facets:
         ids = select(listing.id_column).select_from(listing.select_from()).where(*conditions)
         page.facets = {}
         for name in facets:
-            rows = session.execute(listing.facets[name](ids)).all()
+            rows = session.connection().execute(listing.facets[name](ids)).all()
             page.facets[name] = [{"value": getattr(value, "value", value), "count": n} for value, n in rows]
     return page
 
@@ -212,7 +212,8 @@ def _keyset_page(session, listing: Listing, conditions, sort, limit, cursor):
         statement = statement.where(after(keys, values))
         if listing.keyset_params:
             params = listing.keyset_params(sort, values)
-    rows = session.execute(statement, params).all()
+    # Through the connection: the ORM session's execute adds a quarter of a millisecond for Core rows.
+    rows = session.connection().execute(statement, params).all()
     more = len(rows) > limit
     rows = rows[:limit]
     items = list(zip([r[0] for r in rows], listing.load(session, rows)))
@@ -245,7 +246,7 @@ def _relevance_page(session, listing: Listing, conditions, q, limit, cursor):
         beyond = window[-1][0] if window else 0
         if tier == 1:
             beyond = max(beyond, last_id)
-        rows = session.execute(
+        rows = session.connection().execute(
             select(listing.id_column).select_from(listing.select_from())
             .where(*conditions, search.matches(session, listing.search_name, listing.id_column, q),
                    listing.id_column > beyond)
