@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from api.errors import invalid_params
+from api.sqlids import IdArray
 
 RANK_WINDOW = 500
 MARK_START, MARK_END, ELLIPSIS = "<mark>", "</mark>", "…"
@@ -122,11 +123,11 @@ def _snippet_statement(dialect: str, name: str):
     if dialect == "postgresql":
         columns = " || ' ' || ".join(f"coalesce({c}, '')" for c in SEARCHED[name])
         sql = (f"SELECT id, ts_headline('english'::regconfig, {columns}, websearch_to_tsquery('english'::regconfig, :q), "
-               f":options) FROM {name} WHERE id IN :ids")
+               f":options) FROM {name} WHERE id = ANY(:ids)")
     else:
         sql = (f"SELECT rowid, snippet(search_{name}, -1, :start, :end, :ellipsis, 24) FROM search_{name} "
-               f"WHERE search_{name} MATCH :q AND rowid IN :ids")
-    return text(sql).bindparams(bindparam("ids", expanding=True))
+               f"WHERE search_{name} MATCH :q AND rowid IN (SELECT value FROM json_each(:ids))")
+    return text(sql).bindparams(bindparam("ids", type_=IdArray()))
 
 
 def snippets(session: Session, name: str, ids: list[int], q: str) -> dict[int, str]:

@@ -22,6 +22,7 @@ from api.models import (
     Sector,
 )
 from api.queries.common import Listing, cited_source, citation_select, rare, resolve
+from api.sqlids import in_ids
 from api.queries.paging import SortKey
 
 
@@ -78,22 +79,21 @@ def _from():
 @functools.cache
 def _load_statements() -> SimpleNamespace:
     """The children of a page of articles, built once; each request binds the page's ids."""
-    ids = bindparam("ids", expanding=True)
     return SimpleNamespace(
         citations=citation_select(
-            Citation.article_id.in_(ids),
-            Citation.alternative_id.in_(select(Alternative.id).where(rare(Alternative.article_id.in_(ids)))),
+            in_ids(Citation.article_id),
+            Citation.alternative_id.in_(select(Alternative.id).where(rare(in_ids(Alternative.article_id)))),
         ),
         sectors=select(ArticleSector.article_id, Sector.id, Sector.slug, Sector.name)
         .join(Sector, Sector.id == ArticleSector.sector_id)
-        .where(ArticleSector.article_id.in_(ids)).order_by(Sector.slug),
+        .where(in_ids(ArticleSector.article_id)).order_by(Sector.slug),
         clause_types=select(ArticleClauseType.article_id, ArticleClauseType.paragraph, ClauseType.id, ClauseType.slug,
                             ClauseType.name)
         .join(ClauseType, ClauseType.id == ArticleClauseType.clause_type_id)
-        .where(ArticleClauseType.article_id.in_(ids)).order_by(ClauseType.slug),
+        .where(in_ids(ArticleClauseType.article_id)).order_by(ClauseType.slug),
         alternatives=select(Alternative.id, Alternative.article_id, Alternative.field, Alternative.value,
                             Alternative.note)
-        .where(rare(Alternative.article_id.in_(ids))).order_by(Alternative.field, Alternative.id),
+        .where(rare(in_ids(Alternative.article_id))).order_by(Alternative.field, Alternative.id),
     )
 
 

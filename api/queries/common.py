@@ -15,6 +15,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from api import search
 from api.errors import invalid_params
 from api.models import Agreement, Citation, ClauseType, Party, Sector, Source
+from api.sqlids import in_ids
 from api.queries.paging import SortKey, after, bad_cursor, decode_cursor, encode_cursor
 
 class rare(ColumnElement):
@@ -276,7 +277,7 @@ def _rows_by_id(session, listing: Listing, ids):
     if statement is None:  # built once per listing: building it cost more than running it
         statement = _ROWS_BY_ID[listing.name] = (
             select(*listing.columns()).select_from(listing.select_from())
-            .where(listing.id_column.in_(bindparam("ids", expanding=True)))
+            .where(in_ids(listing.id_column))
         )
     rows = session.connection().execute(statement, {"ids": ids}).all()
     return {row[0]: row for row in rows}

@@ -1,0 +1,54 @@
+"""A list of ids bound to a statement as one value.
+
+An expanding `IN (:ids)` renders a statement's text anew for every length of the list, which
+cost more than running the statement. Bound as one value (a JSON array read by `json_each` on
+SQLite, an array on PostgreSQL), the text never changes and is compiled once."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import BigInteger, String, TypeDecorator, bindparam
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import NullType
+
+
+class IdArray(TypeDecorator):
+    """A list of ints bound as one value: JSON text on SQLite, an array on PostgreSQL."""
+
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.ARRAY(BigInteger))
+        return dialect.type_descriptor(String())
+
+    def process_bind_param(self, value, dialect):
+        return list(value) if dialect.name == "postgresql" else json.dumps(list(value))
+
+
+class in_ids(ColumnElement):
+    """`column IN (the ids bound to :name)`; bind a list of ints."""
+
+    type = NullType()  # as with `rare`: no "= 1" on SQLite
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("ids", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column, name: str = "ids"):
+        self.column = column
+        self.ids = bindparam(name, type_=IdArray())
+
+
+@compiles(in_ids)
+def _in_ids(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(element.ids, **kw)})"
+
+
+@compiles(in_ids, "sqlite")
+def _in_ids_sqlite(element, compiler, **kw):
+    return (f"{compiler.process(element.column, **kw)} IN "
+            f"(SELECT value FROM json_each({compiler.process(element.ids, **kw)}))")
