@@ -18,9 +18,9 @@ from pathlib import Path
 
 from flask import Response, current_app
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
-from sqlalchemy.orm import Session
 
 from api import dataversion
+from api.db import get_engine, get_session
 from api.jsonbody import compiled, json_response
 from api.models import Agreement, AgreementRendering, DataVersion
 from api.queries import agreements as queries
@@ -60,11 +60,14 @@ def code_key() -> str:
     return key
 
 
-def agreement_response(session: Session, slug: str) -> Response:
+def agreement_response(slug: str) -> Response:
     """The detail of agreement `slug`: its stored document when current, else assembled live."""
-    body = session.connection().execute(_STORED, {"slug": slug, "code": code_key()}).scalar()
+    # A bare connection: one statement needs no ORM session, whose begin and close cost
+    # as much as the statement itself.
+    with get_engine().connect() as connection:
+        body = connection.execute(_STORED, {"slug": slug, "code": code_key()}).scalar()
     if body is None:
-        return json_response(AgreementSchema, queries.detail(session, slug))
+        return json_response(AgreementSchema, queries.detail(get_session(), slug))
     return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
 

@@ -49,7 +49,7 @@ class AgreementDetail(MethodView):
 
         Everything recorded about one agreement: parties and their dated steps, sectors with the articles and
         sources behind each, what it supersedes, its sources, and disputed values."""
-        return renderings.agreement_response(get_session(), agreement_id)
+        return renderings.agreement_response(agreement_id)
 
 
 @blp.route("/agreements/<string:agreement_id>/articles")
