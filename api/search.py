@@ -75,8 +75,10 @@ def _fts(name: str):
     return table(f"search_{name}", column("rowid", Integer))
 
 
-def _tsquery(q: str):
-    return func.websearch_to_tsquery(literal_column("'english'::regconfig"), bindparam("search_q", q))
+def _tsquery(q: str | None = None):
+    """The query as a tsquery; without `q`, :search_q is bound when the statement runs."""
+    value = bindparam("search_q") if q is None else bindparam("search_q", q)
+    return func.websearch_to_tsquery(literal_column("'english'::regconfig"), value)
 
 
 def matches(session: Session, name: str, id_column: ColumnElement, q: str) -> ColumnElement:
@@ -94,27 +96,43 @@ def ranked_window(session: Session, name: str, id_column: ColumnElement, conditi
     """The first `window` matching ids (by id, after `conditions`) with their scores, higher better;
     and whether more matches follow. The window is the app's SEARCH_RANK_WINDOW, or RANK_WINDOW."""
     window = window or current_app.config.get("SEARCH_RANK_WINDOW") or RANK_WINDOW
-    if _dialect(session) == "postgresql":
+    dialect = _dialect(session)
+    if conditions:
+        statement = _ranked_statement(dialect, name, id_column, window, tuple(conditions))
+    else:  # the common case, a search alone: its statement is built once
+        statement = _unfiltered_ranked_statement(dialect, name, id_column, window)
+    query = q if dialect == "postgresql" else fts5_query(q)
+    rows = [(row[0], float(row[1] or 0.0))
+            for row in session.connection().execute(statement, {"search_q": query}).all()]
+    return rows[:window], len(rows) > window
+
+
+def _ranked_statement(dialect: str, name: str, id_column: ColumnElement, window: int, conditions: tuple):
+    """The first `window` + 1 matches of :search_q under `conditions`, in id order, with their scores."""
+    if dialect == "postgresql":
         vector = literal_column(f"{name}.search_vector")
-        score = func.ts_rank_cd(vector, _tsquery(q))
-        statement = (
-            select(id_column, score).where(vector.op("@@")(_tsquery(q)), *conditions)
+        query = _tsquery()
+        score = func.ts_rank_cd(vector, query)
+        return (
+            select(id_column, score).where(vector.op("@@")(query), *conditions)
             .order_by(id_column).limit(window + 1)
         )
-    else:
-        fts = _fts(name)
-        weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
-        score = -literal_column(f"bm25(search_{name}, {weights})")
-        # Without filters the base table is not read at all: the index alone answers.
-        source = fts.join(id_column.table, id_column == fts.c.rowid) if conditions else fts
-        statement = (
-            select(fts.c.rowid, score)
-            .select_from(source)
-            .where(literal_column(f"search_{name}").op("MATCH")(bindparam("search_q", fts5_query(q))), *conditions)
-            .order_by(fts.c.rowid).limit(window + 1)
-        )
-    rows = [(row[0], float(row[1] or 0.0)) for row in session.connection().execute(statement).all()]
-    return rows[:window], len(rows) > window
+    fts = _fts(name)
+    weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
+    score = -literal_column(f"bm25(search_{name}, {weights})")
+    # Without filters the base table is not read at all: the index alone answers.
+    source = fts.join(id_column.table, id_column == fts.c.rowid) if conditions else fts
+    return (
+        select(fts.c.rowid, score)
+        .select_from(source)
+        .where(literal_column(f"search_{name}").op("MATCH")(bindparam("search_q")), *conditions)
+        .order_by(fts.c.rowid).limit(window + 1)
+    )
+
+
+@functools.cache
+def _unfiltered_ranked_statement(dialect: str, name: str, id_column: ColumnElement, window: int):
+    return _ranked_statement(dialect, name, id_column, window, ())
 
 
 @functools.cache

@@ -22,8 +22,8 @@ from api.models import (
     Sector,
 )
 from api.queries.common import Listing, cited_source, citation_select, rare, resolve
-from api.sqlids import in_ids
 from api.queries.paging import SortKey
+from api.sqlids import in_ids
 
 
 # A page deep into the default order starts at a known agreement: the party's agreements

@@ -15,8 +15,8 @@ from sqlalchemy.sql import ColumnElement, Select
 from api import search
 from api.errors import invalid_params
 from api.models import Agreement, Citation, ClauseType, Party, Sector, Source
-from api.sqlids import in_ids
 from api.queries.paging import SortKey, after, bad_cursor, decode_cursor, encode_cursor
+from api.sqlids import in_ids
 
 class rare(ColumnElement):
     """A condition few rows meet, whatever the planner's statistics say.
@@ -170,7 +170,7 @@ def run_page(session: Session, listing: Listing, conditions: list, *, sort: str 
         items, next_cursor = _keyset_page(session, listing, conditions, sort, limit, cursor)
         if q:
             _attach_snippets(session, listing, items, q)
-    if q and sort == "relevance":
+    if q and sort == "relevance" and (count or facets):
         conditions = [*conditions, search.matches(session, listing.search_name, listing.id_column, q)]
     page = Page([item for _, item in items], next_cursor)
     if count:
