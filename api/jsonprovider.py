@@ -21,11 +21,13 @@ class FastJSONProvider(DefaultJSONProvider):
     def dumps(self, obj, **kwargs) -> str:
         if kwargs or not self._plain():
             return super().dumps(obj, **kwargs)
-        return orjson.dumps(obj, default=self.default, option=_OPTIONS).decode()
+        return self._encode(obj).decode()
 
     def response(self, *args, **kwargs):
         if not self._plain():
             return super().response(*args, **kwargs)
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(orjson.dumps(obj, default=self.default, option=_OPTIONS),
-                                        mimetype=self.mimetype)
+        return self._app.response_class(self._encode(obj), mimetype=self.mimetype)
+
+    def _encode(self, obj) -> bytes:
+        return orjson.dumps(obj, default=self.default, option=_OPTIONS)

@@ -29,6 +29,8 @@ from api.sqlids import IdArray
 
 RANK_WINDOW = 500
 MARK_START, MARK_END, ELLIPSIS = "<mark>", "</mark>", "…"
+_HEADLINE_OPTIONS = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=10, MaxFragments=2, "
+                     f"FragmentDelimiter=\" {ELLIPSIS} \"")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 
@@ -154,8 +156,7 @@ def snippets(session: Session, name: str, ids: list[int], q: str) -> dict[int, s
         return {}
     dialect = _dialect(session)
     if dialect == "postgresql":
-        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=\" {ELLIPSIS} \""
-        params = {"q": q, "options": options, "ids": ids}
+        params = {"q": q, "options": _HEADLINE_OPTIONS, "ids": ids}
     else:
         params = {"start": MARK_START, "end": MARK_END, "ellipsis": ELLIPSIS, "q": fts5_query(q), "ids": ids}
     rows = session.connection().execute(_snippet_statement(dialect, name), params).all()
