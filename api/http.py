@@ -9,6 +9,7 @@ from typing import Callable, Iterable
 from urllib.parse import urlencode
 
 from flask import Response, current_app, request, stream_with_context
+from werkzeug.http import generate_etag, quote_etag
 
 CACHE_CONTROL = "public, max-age=60"
 CSV_MIMETYPE = "text/csv"
@@ -21,21 +22,45 @@ def install(blueprint) -> None:
 
 
 def finish_response(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    response.vary.add("Accept")
+    headers = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": EXPOSED_HEADERS}
     if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, If-None-Match, X-Request-ID"
-        response.headers["Access-Control-Max-Age"] = "86400"
-        return response
-    if request.method in ("GET", "HEAD") and response.status_code == 200:
-        response.headers.setdefault("Cache-Control", CACHE_CONTROL)
-        if not response.is_streamed:
+        headers.update(_PREFLIGHT)
+    elif request.method in ("GET", "HEAD") and response.status_code == 200:
+        headers["Cache-Control"] = CACHE_CONTROL
+    present = add_absent(response, headers)
+    if "vary" in present:
+        response.vary.add("Accept")
+    else:
+        response.headers.add("Vary", "Accept")
+    if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed:
+        if "etag" not in present:
             # A strong validator: a hash of the exact bytes sent.
-            response.add_etag()
+            response.headers.add("ETag", quote_etag(generate_etag(response.get_data())))
+        # Only a conditional request can change the answer: the ETag is its one validator.
+        # (werkzeug's Date header, skipped here, is one gunicorn replaces with its own.)
+        if any(name.startswith("HTTP_IF_") for name in request.environ):
             response.make_conditional(request)
     return response
+
+
+_PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, If-None-Match, X-Request-ID",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def add_absent(response: Response, headers: dict[str, str]) -> set[str]:
+    """Add each of `headers` that `response` does not carry yet; return the names it carried (lower case).
+
+    One pass over the response's headers: werkzeug's `setdefault` and `in` scan them all for each
+    name and raise a KeyError inside for every absent one, which cost a tenth of an agreement
+    detail with the fifteen headers each answer has."""
+    present = {name.lower() for name, _ in response.headers}
+    for name, value in headers.items():
+        if name.lower() not in present:
+            response.headers.add(name, value)
+    return present
 
 
 def wants_csv(args: dict) -> bool:

@@ -82,7 +82,7 @@ def init_app(app) -> None:
         if request_id:
             response.headers[REQUEST_ID_HEADER] = request_id
         started = g.get("request_started")
-        if started is not None:
+        if started is not None and access_log.isEnabledFor(logging.INFO):
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
             access_log.info(
                 "%s %s %s", request.method, request.path, response.status_code,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from flask import request
 
+from api.http import add_absent
+
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 DOCS_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -21,6 +23,9 @@ STATIC_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+
+_API_HEADERS = {**STATIC_HEADERS, "Content-Security-Policy": API_CSP}
+_DOCS_HEADERS = {**STATIC_HEADERS, "Content-Security-Policy": DOCS_CSP}
 
 
 def is_docs_path(path: str, docs_path: str) -> bool:
@@ -38,9 +43,5 @@ def init_app(app) -> None:
 
     @app.after_request
     def _security_headers(response):
-        for name, value in STATIC_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if "Content-Security-Policy" not in response.headers:
-            docs = is_docs_path(request.path, docs_path)
-            response.headers["Content-Security-Policy"] = DOCS_CSP if docs else API_CSP
+        add_absent(response, _DOCS_HEADERS if is_docs_path(request.path, docs_path) else _API_HEADERS)
         return response
