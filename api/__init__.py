@@ -2,14 +2,28 @@
 and clauses over HTTP, every fact tied to its source."""
 from __future__ import annotations
 
+import inspect
+
 from flask import Flask
 
 from api import config as config_module
 from api.jsonprovider import FastJSONProvider
 
 
+class App(Flask):
+    def ensure_sync(self, func):
+        # Flask asks `inspect` whether each hook and view is a coroutine function, fifteen
+        # times a request; a plain function's code flags answer that directly.
+        target = getattr(func, "__func__", func)
+        code = getattr(target, "__code__", None)
+        if code is not None and not code.co_flags & inspect.CO_COROUTINE \
+                and "_is_coroutine_marker" not in getattr(target, "__dict__", {}):
+            return func
+        return super().ensure_sync(func)
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(config_module.ROOT / "instance"))
+    app = App(__name__, instance_path=str(config_module.ROOT / "instance"))
     app.json = FastJSONProvider(app)
     app.config.update(config_module.from_environment())
     app.config.update(config or {})
