@@ -20,7 +20,7 @@ from flask import Response, current_app
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from api import dataversion
-from api.db import get_engine, get_session
+from api.db import get_session, read_value
 from api.jsonbody import compiled, json_response
 from api.models import Agreement, AgreementRendering, DataVersion
 from api.queries import agreements as queries
@@ -62,10 +62,7 @@ def code_key() -> str:
 
 def agreement_response(slug: str) -> Response:
     """The detail of agreement `slug`: its stored document when current, else assembled live."""
-    # A bare connection: one statement needs no ORM session, whose begin and close cost
-    # as much as the statement itself.
-    with get_engine().connect() as connection:
-        body = connection.execute(_STORED, {"slug": slug, "code": code_key()}).scalar()
+    body = read_value(_STORED, {"slug": slug, "code": code_key()})
     if body is None:
         return json_response(AgreementSchema, queries.detail(get_session(), slug))
     return current_app.response_class(body, mimetype=current_app.json.mimetype)

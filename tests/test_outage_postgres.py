@@ -70,10 +70,13 @@ def test_stopped_database_gives_503_then_recovers_without_restart(cluster):
         # Those that answer without arguments (a list); /v1/compare, say, needs some.
         paths = [path for path in paths if get(server.port, path).status == 200]
         assert paths
+        # An agreement's detail reads its stored document on a connection of its own (api.db.read_value).
+        detail = "/v1/agreements/no-such-agreement"
+        assert get(server.port, detail).status == 404
 
         cluster.stop()
         for _ in range(2):  # both workers, whichever takes the connection
-            for path in paths + ["/readyz"]:
+            for path in paths + ["/readyz", detail]:
                 assert_unavailable(get(server.port, path), path)
         healthz = get(server.port, "/healthz")
         assert healthz.status == 200 and healthz.elapsed < 1, healthz
@@ -84,6 +87,7 @@ def test_stopped_database_gives_503_then_recovers_without_restart(cluster):
             for path in paths + ["/readyz"]:
                 answer = get(server.port, path)
                 assert answer.status == 200, (path, answer, server.output())
+            assert get(server.port, detail).status == 404
         assert server.process.poll() is None  # the same server, never restarted
 
 
