@@ -200,3 +200,14 @@ def test_csv_downloads_give_their_connection_back(world, read):
     with world.app_context():
         assert get_engine().pool.checkedout() == 0
     assert client.get("/v1/agreements?limit=1").status_code == 200
+
+
+def test_requests_without_a_query_keep_their_own_answers(api):
+    # The defaults of an empty query are worked out once per route; each request still gets its own.
+    first = api.get("/v1/articles")
+    assert first.status_code == 200 and len(first.json["items"]) == 6
+    assert api.get("/v1/articles?limit=1").json["items"] == first.json["items"][:1]
+    assert api.get("/v1/articles").json == first.json
+    for _ in range(2):  # a required parameter missing is named every time, never remembered as an answer
+        missing = api.get("/v1/compare")
+        assert missing.status_code == 400 and missing.json["invalid_params"][0]["name"] == "agreements"

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Callable
 
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema
+from webargs.flaskparser import FlaskParser
 
 from api import dataversion, http, search
 from api.db import get_session
@@ -20,7 +22,35 @@ NOT_MODIFIED = "Not modified: the representation still matches the `If-None-Matc
 # parameters (webargs would otherwise drop them silently).
 
 
+class ArgumentsParser(FlaskParser):
+    """webargs' parser, remembering each schema's answer to an empty query string.
+
+    Most item requests carry no query at all (an agreement's detail, say), and loading nothing
+    through marshmallow still cost a tenth of such a request. An answer is kept only when it
+    loaded and all its values are immutable; each request gets its own copy."""
+
+    def __init__(self):
+        super().__init__()
+        self._empty_query: dict[int, dict] = {}
+
+    def parse(self, argmap, req=None, *, location=None, **kwargs):
+        if location != "query" or not isinstance(argmap, Schema) or request.query_string:
+            return super().parse(argmap, req, location=location, **kwargs)
+        known = self._empty_query.get(id(argmap))  # schema instances live as long as their routes
+        if known is not None:
+            return dict(known)
+        loaded = super().parse(argmap, req, location=location, **kwargs)
+        if isinstance(loaded, dict) and all(isinstance(v, _IMMUTABLE) for v in loaded.values()):
+            self._empty_query[id(argmap)] = dict(loaded)
+        return loaded
+
+
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
 class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = ArgumentsParser()
+
     def arguments(self, schema, *args, **kwargs):
         # webargs builds a schema class anew on every request (74 us for the article filters);
         # an instance is built once. Loading keeps no state on the instance, so one serves all.
