@@ -3,7 +3,6 @@
 The engine is created lazily and per process: gunicorn forks workers after the
 app is imported, and a connection pool must never be shared across a fork.
 """
-import functools
 import math
 import os
 
@@ -11,8 +10,6 @@ import click
 from flask import current_app, g, has_request_context
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import Executable
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -111,49 +108,6 @@ def get_session() -> Session:
         get_engine()
         g.db_session = current_app.extensions["treaty_db"]["sessionmaker"]()
     return g.db_session
-
-
-def read_value(statement: Executable, params: dict):
-    """The first column of `statement`'s first row (None when there is none), read on a pooled
-    DBAPI connection without SQLAlchemy's execution layer, which cost three times the query on
-    the busiest single-row read. Errors are raised as SQLAlchemy's, as `Connection.execute` would."""
-    engine = get_engine()
-    if engine.dispatch.before_cursor_execute:
-        # Someone traces statements (the EXPLAIN and statement-count tests): run it where they look.
-        with engine.connect() as connection:
-            return connection.execute(statement, params).scalar()
-    dbapi_error = engine.dialect.loaded_dbapi.Error
-    connection = cursor = None
-    sql, values = None, params
-    try:
-        connection = engine.raw_connection()  # first, so the dialect knows its server before compiling
-        sql, names, defaults = _driver_sql(statement, engine.dialect)
-        values = {**defaults, **params}
-        if names is not None:
-            values = [values[name] for name in names]
-        cursor = connection.cursor()
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-        cursor.close()
-    except dbapi_error as error:
-        invalidated = connection is not None and engine.dialect.is_disconnect(
-            error, connection.dbapi_connection, cursor)
-        if invalidated:
-            connection.invalidate(error)
-        raise DBAPIError.instance(sql, values, error, dbapi_error, connection_invalidated=invalidated,
-                                  dialect=engine.dialect) from error
-    finally:
-        if connection is not None:
-            connection.close()
-    return None if row is None else row[0]
-
-
-@functools.lru_cache(maxsize=32)  # a few statements, one dialect per engine
-def _driver_sql(statement: Executable, dialect) -> tuple[str, list[str] | None, dict]:
-    """`statement` compiled once for `dialect`: its SQL, its parameter order (None when the driver
-    takes them by name), and the values bound in the statement itself."""
-    compiled = statement.compile(dialect=dialect)
-    return str(compiled), list(compiled.positiontup) if compiled.positional else None, compiled.params
 
 
 def close_session(_exc=None) -> None:

@@ -20,7 +20,8 @@ from flask import Response, current_app
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from api import dataversion
-from api.db import get_session, read_value
+from api.db import get_session
+from api.driver import read_value
 from api.jsonbody import compiled, json_response
 from api.models import Agreement, AgreementRendering, DataVersion
 from api.queries import agreements as queries

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
+from api.driver import fetch_all
 from api.errors import Problem
 from api.models import (
     Agreement,
@@ -107,7 +108,7 @@ def load(session: Session, rows) -> list[dict]:
         statements, connection, params = _load_statements(), session.connection(), {"ids": ids}
         # Rows unpacked by position: named access on every row cost more than building the items.
         for (_, _, _, article, alternative, _, sector, clause_type, locator,
-             slug, title, url, publisher) in connection.execute(statements.citations, params).all():
+             slug, title, url, publisher) in fetch_all(connection, statements.citations, params):
             source = cited_source(slug, title, url, publisher, locator)
             if alternative is not None:
                 alt_sources[alternative].append(source)
@@ -117,16 +118,15 @@ def load(session: Session, rows) -> list[dict]:
                 tag_sources[(article, "clause_type", clause_type)].append(source)
             else:
                 sources[article].append(source)
-        for article, sector, slug, name in connection.execute(statements.sectors, params).all():
+        for article, sector, slug, name in fetch_all(connection, statements.sectors, params):
             sectors[article].append({"slug": slug, "name": name,
                                      "sources": tag_sources.get((article, "sector", sector), [])})
-        for article, paragraph, clause_type, slug, name in connection.execute(statements.clause_types,
-                                                                              params).all():
+        for article, paragraph, clause_type, slug, name in fetch_all(connection, statements.clause_types, params):
             clause_types[article].append({"slug": slug, "name": name, "paragraph": paragraph,
                                           "sources": tag_sources.get((article, "clause_type", clause_type), [])})
-        for alt in connection.execute(statements.alternatives, params):
-            disputes[alt.article_id].setdefault(alt.field, []).append(
-                {"value": alt.value, "note": alt.note, "sources": alt_sources.get(alt.id, [])})
+        for alternative, article, field, value, note in fetch_all(connection, statements.alternatives, params):
+            disputes[article].setdefault(field, []).append(
+                {"value": value, "note": note, "sources": alt_sources.get(alternative, [])})
     return [
         {"agreement": row.agreement, "number": row.number, "heading": row.heading, "summary": row.summary,
          "text": row.text, "sectors": sectors[row.id], "clause_types": clause_types[row.id],
