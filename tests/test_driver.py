@@ -44,3 +44,10 @@ def test_read_value_reads_one_value_or_none(app):
         expected = get_session().execute(statement).scalar_one()
         assert read_value(statement, {}) == expected
         assert read_value(select(Agreement.title).where(Agreement.slug == "none-such"), {}) is None
+
+
+def test_read_value_converts_what_needs_converting(app):
+    build_world(app)
+    statement = select(Agreement.signed_on).where(Agreement.signed_on.is_not(None)).limit(1)
+    with app.app_context():
+        assert isinstance(read_value(statement, {}), dt.date)
