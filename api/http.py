@@ -23,16 +23,17 @@ def install(blueprint) -> None:
 
 def finish_response(response: Response) -> Response:
     headers = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": EXPOSED_HEADERS}
+    fetched = request.method in ("GET", "HEAD") and response.status_code == 200
     if request.method == "OPTIONS":
         headers.update(_PREFLIGHT)
-    elif request.method in ("GET", "HEAD") and response.status_code == 200:
+    elif fetched:
         headers["Cache-Control"] = CACHE_CONTROL
     present = add_absent(response, headers)
     if "vary" in present:
         response.vary.add("Accept")
     else:
         response.headers.add("Vary", "Accept")
-    if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed:
+    if fetched and not response.is_streamed:
         if "etag" not in present:
             # A strong validator: a hash of the exact bytes sent.
             response.headers.add("ETag", quote_etag(generate_etag(response.get_data())))

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from api.errors import invalid_params
-from api.sqlids import IdArray
+from api.sqlids import IdArray, in_ids_sql
 
 RANK_WINDOW = 500
 MARK_START, MARK_END, ELLIPSIS = "<mark>", "</mark>", "…"
@@ -143,10 +143,10 @@ def _snippet_statement(dialect: str, name: str):
     if dialect == "postgresql":
         columns = " || ' ' || ".join(f"coalesce({c}, '')" for c in SEARCHED[name])
         sql = (f"SELECT id, ts_headline('english'::regconfig, {columns}, websearch_to_tsquery('english'::regconfig, :q), "
-               f":options) FROM {name} WHERE id = ANY(:ids)")
+               f":options) FROM {name} WHERE {in_ids_sql('id', ':ids', dialect)}")
     else:
         sql = (f"SELECT rowid, snippet(search_{name}, -1, :start, :end, :ellipsis, 24) FROM search_{name} "
-               f"WHERE search_{name} MATCH :q AND rowid IN (SELECT value FROM json_each(:ids))")
+               f"WHERE search_{name} MATCH :q AND {in_ids_sql('rowid', ':ids', dialect)}")
     return text(sql).bindparams(bindparam("ids", type_=IdArray()))
 
 

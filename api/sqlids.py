@@ -43,12 +43,15 @@ class in_ids(ColumnElement):
         self.ids = bindparam(name, type_=IdArray())
 
 
+def in_ids_sql(column: str, ids: str, dialect: str) -> str:
+    """The SQL of `column` IN the ids bound to the rendered parameter `ids`, as `dialect` writes it
+    (for `in_ids`, and for textual statements: `in_ids_sql("rowid", ":ids", "sqlite")`)."""
+    if dialect == "sqlite":
+        return f"{column} IN (SELECT value FROM json_each({ids}))"
+    return f"{column} = ANY({ids})"
+
+
 @compiles(in_ids)
 def _in_ids(element, compiler, **kw):
-    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(element.ids, **kw)})"
-
-
-@compiles(in_ids, "sqlite")
-def _in_ids_sqlite(element, compiler, **kw):
-    return (f"{compiler.process(element.column, **kw)} IN "
-            f"(SELECT value FROM json_each({compiler.process(element.ids, **kw)}))")
+    return in_ids_sql(compiler.process(element.column, **kw), compiler.process(element.ids, **kw),
+                      compiler.dialect.name)

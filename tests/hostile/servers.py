@@ -32,8 +32,10 @@ def free_port(ports: range) -> int:
 
 
 class Answer:
-    def __init__(self, status: int, headers: dict, body: bytes, elapsed: float):
+    def __init__(self, status: int, headers: dict, body: bytes, elapsed: float, header_names: list | None = None):
         self.status, self.headers, self.body, self.elapsed = status, headers, body, elapsed
+        # Every header line's name, lower case, in order and repeats included (raw answers only).
+        self.header_names = header_names
 
     @property
     def text(self) -> str:
@@ -78,11 +80,12 @@ def raw(port: int, request: bytes, timeout: float = 30) -> Answer:
     head, _, body = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1]) if lines and len(lines[0].split()) > 1 else 0
-    headers = {}
+    headers, names = {}, []
     for line in lines[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
-    return Answer(status, headers, body, time.perf_counter() - started)
+        names.append(name.strip().lower())
+    return Answer(status, headers, body, time.perf_counter() - started, names)
 
 
 class Gunicorn:
