@@ -326,6 +326,30 @@ class AgreementSector(Base):
     sector: Mapped[Sector] = relationship()
 
 
+class AgreementSectorRollup(Base):
+    """A sector an agreement deals with, through its articles or as a whole (AgreementSector).
+
+    Derived data, rebuilt by `treaty-api seed` in its own transaction (api/rollups.py): the
+    agreement filters and facets by sector read one row per pair instead of every article."""
+
+    __tablename__ = "agreement_sector_rollups"
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id", ondelete="CASCADE"), primary_key=True)
+    # How many of the agreement's articles carry the sector (0: the agreement as a whole only).
+    article_count: Mapped[int] = mapped_column(Integer)
+
+
+class AgreementClauseTypeRollup(Base):
+    """A clause type some article of the agreement carries: derived like AgreementSectorRollup."""
+
+    __tablename__ = "agreement_clause_type_rollups"
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True)
+    clause_type_id: Mapped[int] = mapped_column(ForeignKey("clause_types.id", ondelete="CASCADE"), primary_key=True)
+    article_count: Mapped[int] = mapped_column(Integer)
+
+
 class Alternative(Base):
     """A value that some source gives where the record keeps another (preferred) one."""
 
@@ -434,3 +458,7 @@ Index(
     ArticleClauseType.article_id,
 )
 Index("ix_agreement_parties_party_id_agreement_id", AgreementParty.party_id, AgreementParty.agreement_id)
+Index("ix_agreement_sector_rollups_sector_id_agreement_id", AgreementSectorRollup.sector_id,
+      AgreementSectorRollup.agreement_id)
+Index("ix_agreement_clause_type_rollups_clause_type_id_agreement_id", AgreementClauseTypeRollup.clause_type_id,
+      AgreementClauseTypeRollup.agreement_id)

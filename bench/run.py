@@ -507,12 +507,11 @@ WITH f AS (SELECT agreement_id AS id FROM agreement_parties WHERE party_id = :pa
 SELECT 'party' AS facet, p.code AS value, count(*) AS n FROM agreement_parties ap JOIN parties p ON p.id = ap.party_id
   WHERE ap.agreement_id IN (SELECT id FROM f) GROUP BY p.code
 UNION ALL
-SELECT 'sector', s.slug, count(DISTINCT a.agreement_id) FROM article_sectors x JOIN articles a ON a.id = x.article_id
-  JOIN sectors s ON s.id = x.sector_id WHERE a.agreement_id IN (SELECT id FROM f) GROUP BY s.slug
+SELECT 'sector', s.slug, count(*) FROM agreement_sector_rollups x JOIN sectors s ON s.id = x.sector_id
+  WHERE x.agreement_id IN (SELECT id FROM f) GROUP BY s.slug
 UNION ALL
-SELECT 'clause_type', c.slug, count(DISTINCT a.agreement_id) FROM article_clause_types x
-  JOIN articles a ON a.id = x.article_id JOIN clause_types c ON c.id = x.clause_type_id
-  WHERE a.agreement_id IN (SELECT id FROM f) GROUP BY c.slug
+SELECT 'clause_type', c.slug, count(*) FROM agreement_clause_type_rollups x
+  JOIN clause_types c ON c.id = x.clause_type_id WHERE x.agreement_id IN (SELECT id FROM f) GROUP BY c.slug
 UNION ALL
 SELECT 'status', status, count(*) FROM agreements WHERE id IN (SELECT id FROM f) GROUP BY status
 UNION ALL

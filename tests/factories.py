@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from api import rollups
 from api.db import get_session
 from api.models import (
     Agreement,
@@ -109,6 +110,8 @@ def build_world(app) -> dict:
                           date_precision="day", key="entry-into-force"))
         session.add(Event(agreement_id=kp.id, party_id=None, kind="exchange_of_instruments", date=D("2024-12-04"),
                           date_precision="day", key="exchange"))
+        session.flush()
+        rollups.refresh(session.connection())  # what `treaty-api seed` does after writing
         session.commit()
         return ids
 
@@ -151,6 +154,8 @@ def many_articles(app, agreement_id: int, count: int, start: int = 100, sector_i
                                             summary=f"Cooperation on matter {number}.", text=None))
             if sector_id:
                 session.add(ArticleSector(article_id=article.id, sector_id=sector_id))
+        session.flush()
+        rollups.refresh(session.connection())
         session.commit()
 
 

@@ -15,7 +15,8 @@ from api.db import get_engine
 from tests.factories import world  # noqa: F401
 
 LARGE = {"agreements", "articles", "article_sectors", "article_clause_types", "agreement_parties",
-         "agreement_sectors", "events", "citations", "alternatives"}
+         "agreement_sectors", "events", "citations", "alternatives", "agreement_sector_rollups",
+         "agreement_clause_type_rollups"}
 
 FILTERS = [
     "/v1/agreements?party=RUS", "/v1/agreements?party_any=PRK&party_any=IND", "/v1/agreements?sector=transport",

@@ -6,18 +6,19 @@ from collections import defaultdict
 from types import SimpleNamespace
 from typing import Iterator
 
-from sqlalchemy import and_, bindparam, func, not_, or_, select, union, union_all
+from sqlalchemy import and_, bindparam, func, not_, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from api.errors import Problem
 from api.models import (
     LEAVING_EVENT_KINDS,
     Agreement,
+    AgreementClauseTypeRollup,
     AgreementParty,
     AgreementSector,
+    AgreementSectorRollup,
     Alternative,
     Article,
-    ArticleClauseType,
     ArticleSector,
     Citation,
     ClauseType,
@@ -48,12 +49,12 @@ def conditions(session: Session, args: dict, *, party_code: str | None = None) -
     if ids.get("party_any"):
         terms.append(Agreement.id.in_(select(AgreementParty.agreement_id).where(AgreementParty.party_id.in_(ids["party_any"]))))
     for sector_id in ids.get("sector", []):
-        terms.append(Agreement.id.in_(agreements_with_sector(sector_id)))
+        terms.append(Agreement.id.in_(
+            select(AgreementSectorRollup.agreement_id).where(AgreementSectorRollup.sector_id == sector_id)))
     for clause_type_id in ids.get("clause_type", []):
         terms.append(Agreement.id.in_(
-            select(Article.agreement_id).join(ArticleClauseType, ArticleClauseType.article_id == Article.id)
-            .where(ArticleClauseType.clause_type_id == clause_type_id)
-        ))
+            select(AgreementClauseTypeRollup.agreement_id)
+            .where(AgreementClauseTypeRollup.clause_type_id == clause_type_id)))
     if args.get("kind"):
         terms.append(Agreement.kind.in_(args["kind"]))
     if args.get("status"):
@@ -76,14 +77,6 @@ def _party_id(session: Session, code: str) -> int:
 
 def has_party(party_id: int):
     return Agreement.id.in_(select(AgreementParty.agreement_id).where(AgreementParty.party_id == party_id))
-
-
-def agreements_with_sector(sector_id: int):
-    return union(
-        select(Article.agreement_id).join(ArticleSector, ArticleSector.article_id == Article.id)
-        .where(ArticleSector.sector_id == sector_id),
-        select(AgreementSector.agreement_id).where(AgreementSector.sector_id == sector_id),
-    )
 
 
 def in_force_on(day):
@@ -152,19 +145,12 @@ def _load_summaries(session: Session, rows) -> list[dict]:
             .where(AgreementParty.agreement_id.in_(ids)).order_by(AgreementParty.id)
         ):
             parties[p.agreement_id].append({"code": p.code, "name": p.name, "kind": p.kind.value, "role": p.role})
-        # The distinct (agreement, sector) pairs first, then the few sectors' names: joining
-        # the names onto the union would materialise it and index it on the fly.
-        pairs = session.execute(union(
-            select(Article.agreement_id, ArticleSector.sector_id)
-            .join(ArticleSector, ArticleSector.article_id == Article.id).where(Article.agreement_id.in_(ids)),
-            select(AgreementSector.agreement_id, AgreementSector.sector_id).where(AgreementSector.agreement_id.in_(ids)),
-        )).all()
-        names = {s.id: s for s in session.execute(
-            select(Sector.id, Sector.slug, Sector.name).where(Sector.id.in_({p[1] for p in pairs})))} if pairs else {}
-        for agreement_id, sector_id in pairs:
-            sectors[agreement_id].append({"slug": names[sector_id].slug, "name": names[sector_id].name})
-        for tags in sectors.values():
-            tags.sort(key=lambda tag: tag["slug"])
+        for agreement_id, slug, name in session.execute(
+            select(AgreementSectorRollup.agreement_id, Sector.slug, Sector.name)
+            .join(Sector, Sector.id == AgreementSectorRollup.sector_id)
+            .where(AgreementSectorRollup.agreement_id.in_(ids)).order_by(Sector.slug)
+        ):
+            sectors[agreement_id].append({"slug": slug, "name": name})
     return [{**_base(row), "parties": parties[row.id], "sectors": sectors[row.id]} for row in rows]
 
 
@@ -175,24 +161,16 @@ def _facet_party(ids):
 
 
 def _facet_sector(ids):
-    tagged = union(
-        select(Article.agreement_id.label("agreement_id"), ArticleSector.sector_id.label("sector_id"))
-        .join(ArticleSector, ArticleSector.article_id == Article.id).where(Article.agreement_id.in_(ids)),
-        select(AgreementSector.agreement_id, AgreementSector.sector_id).where(AgreementSector.agreement_id.in_(ids)),
-    ).subquery()
     n = func.count()
-    return (select(Sector.slug, n).join(tagged, tagged.c.sector_id == Sector.id)
-            .group_by(Sector.slug).order_by(n.desc(), Sector.slug))
+    return (select(Sector.slug, n).join(AgreementSectorRollup, AgreementSectorRollup.sector_id == Sector.id)
+            .where(AgreementSectorRollup.agreement_id.in_(ids)).group_by(Sector.slug).order_by(n.desc(), Sector.slug))
 
 
 def _facet_clause_type(ids):
-    tagged = (
-        select(Article.agreement_id.label("agreement_id"), ArticleClauseType.clause_type_id.label("clause_type_id"))
-        .join(ArticleClauseType, ArticleClauseType.article_id == Article.id)
-        .where(Article.agreement_id.in_(ids)).distinct().subquery()
-    )
     n = func.count()
-    return (select(ClauseType.slug, n).join(tagged, tagged.c.clause_type_id == ClauseType.id)
+    return (select(ClauseType.slug, n)
+            .join(AgreementClauseTypeRollup, AgreementClauseTypeRollup.clause_type_id == ClauseType.id)
+            .where(AgreementClauseTypeRollup.agreement_id.in_(ids))
             .group_by(ClauseType.slug).order_by(n.desc(), ClauseType.slug))
 
 

@@ -10,6 +10,7 @@ from api.errors import Problem
 from api.models import (
     AgreementParty,
     AgreementSector,
+    AgreementSectorRollup,
     Article,
     ArticleClauseType,
     ArticleSector,
@@ -76,13 +77,9 @@ def _load_sectors(session: Session, rows) -> list[dict]:
         articles = dict(session.execute(
             select(ArticleSector.sector_id, func.count()).where(ArticleSector.sector_id.in_(ids))
             .group_by(ArticleSector.sector_id)).all())
-        tagged = union(
-            select(ArticleSector.sector_id.label("sector_id"), Article.agreement_id.label("agreement_id"))
-            .join(Article, Article.id == ArticleSector.article_id).where(ArticleSector.sector_id.in_(ids)),
-            select(AgreementSector.sector_id, AgreementSector.agreement_id).where(AgreementSector.sector_id.in_(ids)),
-        ).subquery()
         agreements = dict(session.execute(
-            select(tagged.c.sector_id, func.count()).group_by(tagged.c.sector_id)).all())
+            select(AgreementSectorRollup.sector_id, func.count()).where(AgreementSectorRollup.sector_id.in_(ids))
+            .group_by(AgreementSectorRollup.sector_id)).all())
     return [{"slug": r.slug, "name": r.name, "description": r.description,
              "article_count": articles.get(r.id, 0), "agreement_count": agreements.get(r.id, 0)} for r in rows]
 

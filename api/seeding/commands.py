@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from api import dataversion, renderings
+from api import dataversion, renderings, rollups
 from api.db import get_engine
 from api.seeding import export, reading, rows, store, texts
 
@@ -102,6 +102,7 @@ def seed_command(paths: tuple[str, ...], dry_run: bool, prune: bool) -> None:
                     store.write(conn, desired, existing, identity, ids, changes, bar.update)
                 if total:
                     dataversion.bump(conn)  # in the import's transaction: readers see both or neither
+                    rollups.refresh(conn)
                     _refresh_statistics(conn)  # before rendering, which reads every agreement
                 if total or renderings.stale(conn):  # a release may shape the documents anew
                     renderings.refresh(conn)
