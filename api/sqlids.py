@@ -1,4 +1,4 @@
-"""A list of ids bound to a statement as one value.
+"""A list of ids (or names) bound to a statement as one value.
 
 An expanding `IN (:ids)` renders a statement's text anew for every length of the list, which
 cost more than running the statement. Bound as one value (a JSON array read by `json_each` on
@@ -20,27 +20,44 @@ class IdArray(TypeDecorator):
 
     impl = String
     cache_ok = True
+    item = BigInteger
 
     def load_dialect_impl(self, dialect):
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.ARRAY(BigInteger))
+            return dialect.type_descriptor(postgresql.ARRAY(self.item))
         return dialect.type_descriptor(String())
 
     def process_bind_param(self, value, dialect):
         return list(value) if dialect.name == "postgresql" else json.dumps(list(value))
 
 
+class NameArray(IdArray):
+    """A list of strings bound as one value."""
+
+    cache_ok = True
+    item = String
+
+
 class in_ids(ColumnElement):
-    """`column IN (the ids bound to :name)`; bind a list of ints."""
+    """`column IN (the ids bound to :name)`; bind a list of ints (here, or when executing)."""
 
     type = NullType()  # as with `rare`: no "= 1" on SQLite
     inherit_cache = True
     _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
                            ("ids", InternalTraversal.dp_clauseelement)]
+    array = IdArray
 
-    def __init__(self, column, name: str = "ids"):
+    def __init__(self, column, name: str = "ids", ids: list | None = None):
         self.column = column
-        self.ids = bindparam(name, type_=IdArray())
+        kind = self.array()
+        self.ids = bindparam(name, type_=kind) if ids is None else bindparam(name, ids, type_=kind)
+
+
+class in_names(in_ids):
+    """`column IN (the names bound to :name)`; bind a list of strings."""
+
+    inherit_cache = True
+    array = NameArray
 
 
 def in_ids_sql(column: str, ids: str, dialect: str) -> str:

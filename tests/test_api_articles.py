@@ -30,6 +30,22 @@ def test_filters(api, query, expected):
     assert keys(api.get(f"/v1/articles?{query}")) == expected
 
 
+def test_one_filter_shape_with_other_values_and_pages(api):
+    # The statement of a page is built once per shape (which filters, how many values) and order;
+    # each request binds its own values, on the first page and after a cursor alike.
+    for query, expected in [("party=PRK", [(KP, 3), (KP, 4)]), ("party=IND", [("instc-agreement-2000", 1)]),
+                            ("party=RUS&sector=military", [(KP, 3), (KP, 4)]),
+                            ("party=IRN&sector=energy", [(CSP, 12)])]:
+        assert keys(api.get(f"/v1/articles?{query}")) == expected
+        walked, url = [], f"/v1/articles?{query}&limit=1"
+        while url:
+            response = api.get(url)
+            walked += keys(response)
+            cursor = response.json["next_cursor"]
+            url = f"/v1/articles?{query}&limit=1&cursor={cursor}" if cursor else None
+        assert walked == expected
+
+
 def test_article_representation(api):
     body = api.get(f"/v1/agreements/{KP}/articles/4").json
     source = {"id": "kcna-treaty", "title": "DPRK-Russia Treaty on Comprehensive Strategic Partnership",

@@ -22,7 +22,7 @@ from api.models import (
     Party,
     Sector,
 )
-from api.queries.common import Listing, cited_source, citation_select, rare, resolve
+from api.queries.common import Listing, Prepared, cited_source, citation_select, rare, resolve
 from api.queries.paging import SortKey
 from api.sqlids import in_ids
 
@@ -43,29 +43,54 @@ def _keyset_params(sort: str, values: list) -> dict:
     return {}
 
 
-def conditions(session: Session, args: dict, *, agreement_id: int | None = None) -> list:
+def conditions(session: Session, args: dict, *, agreement_id: int | None = None) -> Prepared:
     ids = resolve(session, {
         "agreement": ("agreement", args.get("agreement", [])),
         "party": ("party", args.get("party", [])),
         "sector": ("sector", args.get("sector", [])),
         "clause_type": ("clause_type", args.get("clause_type", [])),
     })
-    terms = []
+    params = {f"{kind}_{n}": value for kind in ("party", "sector", "clause_type")
+              for n, value in enumerate(ids.get(kind, []))}
     if agreement_id is not None:
-        terms.append(Article.agreement_id == agreement_id)
+        params["agreement_id"] = agreement_id
     if ids.get("agreement"):
-        terms.append(Article.agreement_id.in_(ids["agreement"]))
-    for party_id in ids.get("party", []):
+        params["agreements"] = ids["agreement"]
+    shape = (agreement_id is not None, bool(ids.get("agreement")), len(ids.get("party", [])),
+             len(ids.get("sector", [])), len(ids.get("clause_type", [])), args.get("has_text"))
+    return Prepared(shape, _prepared_terms(shape), params, _terms)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared_terms(shape: tuple) -> tuple:
+    return _terms(shape, {})
+
+
+def _terms(shape: tuple, params: dict) -> tuple:
+    """The filter terms of one shape (see `conditions`), bound to `params` where they hold a value."""
+    one_agreement, agreements, parties, sectors, clause_types, has_text = shape
+
+    def value(name: str):  # without a value, the parameter must be given when executing
+        return bindparam(name, params[name]) if name in params else bindparam(name)
+
+    terms = []
+    if one_agreement:
+        terms.append(Article.agreement_id == value("agreement_id"))
+    if agreements:
+        terms.append(in_ids(Article.agreement_id, "agreements", params.get("agreements")))
+    for n in range(parties):
         terms.append(Article.agreement_id.in_(
-            select(AgreementParty.agreement_id).where(AgreementParty.party_id == party_id, *_AGREEMENT_RANGE)))
-    for sector_id in ids.get("sector", []):
-        terms.append(exists().where(ArticleSector.article_id == Article.id, ArticleSector.sector_id == sector_id))
-    for clause_type_id in ids.get("clause_type", []):
+            select(AgreementParty.agreement_id).where(AgreementParty.party_id == value(f"party_{n}"),
+                                                      *_AGREEMENT_RANGE)))
+    for n in range(sectors):
+        terms.append(exists().where(ArticleSector.article_id == Article.id,
+                                    ArticleSector.sector_id == value(f"sector_{n}")))
+    for n in range(clause_types):
         terms.append(exists().where(ArticleClauseType.article_id == Article.id,
-                                    ArticleClauseType.clause_type_id == clause_type_id))
-    if args.get("has_text") is not None:
-        terms.append(Article.text.is_not(None) if args["has_text"] else Article.text.is_(None))
-    return terms
+                                    ArticleClauseType.clause_type_id == value(f"clause_type_{n}")))
+    if has_text is not None:
+        terms.append(Article.text.is_not(None) if has_text else Article.text.is_(None))
+    return tuple(terms)
 
 
 def _columns():

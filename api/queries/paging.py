@@ -8,7 +8,7 @@ import hmac
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, literal, or_, true, tuple_
+from sqlalchemy import and_, bindparam, false, literal, or_, true, tuple_
 from sqlalchemy.sql import ColumnElement
 
 from api.errors import invalid_params
@@ -86,21 +86,35 @@ def _from_json(value, key: SortKey):
 
 def after(keys: list[SortKey], values: list) -> ColumnElement:
     """The rows strictly after `values` in the order of `keys` (NULLs last)."""
-    if not any(k.nullable for k in keys) and len({k.descending for k in keys}) == 1:
-        # A row-value comparison, which both databases answer with one index range scan.
-        columns, bound = tuple_(*[k.column for k in keys]), tuple_(*[literal(v) for v in values])
-        first, start = keys[0].column, values[0]
-        # The redundant bound on the first key lets the planner skip whole index ranges (an IN list
-        # of agreements, say) before the row-value comparison is even tried.
-        if keys[0].descending:
-            return and_(first <= start, columns < bound)
-        return and_(first >= start, columns > bound)
+    if row_value_order(keys):
+        return _after_row([k.column for k in keys], keys[0].descending, [literal(v) for v in values])
     clauses = []
     equal_so_far = []
     for key, value in zip(keys, values):
         clauses.append(and_(*equal_so_far, _beyond(key, value)))
         equal_so_far.append(key.column.is_(None) if value is None else key.column == value)
     return or_(*clauses)
+
+
+def row_value_order(keys: list[SortKey]) -> bool:
+    """Whether `after` these keys is one row-value comparison, whatever the cursor's values."""
+    return not any(k.nullable for k in keys) and len({k.descending for k in keys}) == 1
+
+
+def after_bound(keys: list[SortKey]) -> ColumnElement:
+    """`after` for keys in `row_value_order`, the values bound by name: `after_0`, `after_1`, ..."""
+    return _after_row([k.column for k in keys], keys[0].descending,
+                      [bindparam(f"after_{n}", type_=k.column.type) for n, k in enumerate(keys)])
+
+
+def _after_row(columns: list, descending: bool, bounds: list) -> ColumnElement:
+    # A row-value comparison, which both databases answer with one index range scan.
+    row, bound = tuple_(*columns), tuple_(*bounds)
+    # The redundant bound on the first key lets the planner skip whole index ranges (an IN list
+    # of agreements, say) before the row-value comparison is even tried.
+    if descending:
+        return and_(columns[0] <= bounds[0], row < bound)
+    return and_(columns[0] >= bounds[0], row > bound)
 
 
 def _beyond(key: SortKey, value) -> ColumnElement:
@@ -115,4 +129,4 @@ def row_values(row, count: int) -> list:
     return list(row[:count])
 
 
-__all__ = ["SortKey", "after", "bad_cursor", "decode_cursor", "encode_cursor", "true"]
+__all__ = ["SortKey", "after", "after_bound", "bad_cursor", "decode_cursor", "encode_cursor", "row_value_order", "true"]
