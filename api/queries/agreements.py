@@ -6,9 +6,10 @@ from collections import defaultdict
 from types import SimpleNamespace
 from typing import Iterator
 
-from sqlalchemy import and_, bindparam, func, not_, or_, select, union_all
+from sqlalchemy import String, and_, bindparam, func, not_, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session, aliased
 
+from api.driver import fetch_all
 from api.errors import Problem
 from api.models import (
     LEAVING_EVENT_KINDS,
@@ -28,6 +29,7 @@ from api.models import (
 )
 from api.queries.common import Listing, cited_source, citation_select, rare, resolve, source_item
 from api.queries.paging import SortKey
+from api.sqlids import in_ids
 
 Superseded = aliased(Agreement, name="superseded")
 
@@ -135,21 +137,29 @@ def _base(row) -> dict:
     }
 
 
+@functools.cache
+def _summary_statements() -> SimpleNamespace:
+    """The parties and sectors of a page of agreements, built once; each request binds the page's ids.
+    Every column comes back as the API uses it, so they run on the DBAPI cursor (api/driver.py)."""
+    return SimpleNamespace(
+        parties=select(AgreementParty.agreement_id, Party.code, Party.name, type_coerce(Party.kind, String),
+                       AgreementParty.role)
+        .join(Party, Party.id == AgreementParty.party_id)
+        .where(in_ids(AgreementParty.agreement_id)).order_by(AgreementParty.id),
+        sectors=select(AgreementSectorRollup.agreement_id, Sector.slug, Sector.name)
+        .join(Sector, Sector.id == AgreementSectorRollup.sector_id)
+        .where(in_ids(AgreementSectorRollup.agreement_id)).order_by(Sector.slug),
+    )
+
+
 def _load_summaries(session: Session, rows) -> list[dict]:
     ids = [row.id for row in rows]
     parties, sectors = defaultdict(list), defaultdict(list)
     if ids:
-        for p in session.execute(
-            select(AgreementParty.agreement_id, Party.code, Party.name, Party.kind, AgreementParty.role)
-            .join(Party, Party.id == AgreementParty.party_id)
-            .where(AgreementParty.agreement_id.in_(ids)).order_by(AgreementParty.id)
-        ):
-            parties[p.agreement_id].append({"code": p.code, "name": p.name, "kind": p.kind.value, "role": p.role})
-        for agreement_id, slug, name in session.execute(
-            select(AgreementSectorRollup.agreement_id, Sector.slug, Sector.name)
-            .join(Sector, Sector.id == AgreementSectorRollup.sector_id)
-            .where(AgreementSectorRollup.agreement_id.in_(ids)).order_by(Sector.slug)
-        ):
+        statements, connection, params = _summary_statements(), session.connection(), {"ids": ids}
+        for agreement_id, code, name, kind, role in fetch_all(connection, statements.parties, params):
+            parties[agreement_id].append({"code": code, "name": name, "kind": kind, "role": role})
+        for agreement_id, slug, name in fetch_all(connection, statements.sectors, params):
             sectors[agreement_id].append({"slug": slug, "name": name})
     return [{**_base(row), "parties": parties[row.id], "sectors": sectors[row.id]} for row in rows]
 
