@@ -232,7 +232,7 @@ def _keyset_page(session, listing: Listing, conditions, sort, limit, cursor):
         params.update(conditions.params, page_limit=limit + 1)
         if cursor:
             params.update({f"after_{n}": value for n, value in enumerate(values)})
-        rows = [row._make(values) for values in fetch_all(session.connection(), statement, params)]
+        rows = [row._make(found) for found in fetch_all(session.connection(), statement, params)]
     else:
         if isinstance(conditions, Prepared):
             conditions = conditions.bound()
