@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
-import os
 import time
 
 from flask import g, has_request_context, request
