@@ -58,12 +58,7 @@ def conditions(session: Session, args: dict, *, agreement_id: int | None = None)
         params["agreements"] = ids["agreement"]
     shape = (agreement_id is not None, bool(ids.get("agreement")), len(ids.get("party", [])),
              len(ids.get("sector", [])), len(ids.get("clause_type", [])), args.get("has_text"))
-    return Prepared(shape, _prepared_terms(shape), params, _terms)
-
-
-@functools.lru_cache(maxsize=256)
-def _prepared_terms(shape: tuple) -> tuple:
-    return _terms(shape, {})
+    return Prepared(shape, params, _terms)
 
 
 def _terms(shape: tuple, params: dict) -> tuple:

@@ -132,7 +132,7 @@ def citation_select(*subjects, ordered: bool = True):
     return union_all(*parts).order_by("citation_id") if len(parts) > 1 else parts[0].order_by(Citation.id)
 
 
-@dataclass
+@dataclass(eq=False)  # each is a module constant, compared and hashed by identity
 class Listing:
     """A list resource: its filtered query, orders, children loader, facets and CSV columns."""
 
@@ -154,17 +154,16 @@ class Listing:
 
 @dataclass(frozen=True)
 class Prepared:
-    """Filter terms built once per shape (which filters, how many values of each) with named
-    parameters, and this request's values for them. A page in an order that resumes with one
-    row-value comparison runs as a statement built and compiled once per shape and order;
-    anything else (counts, facets, search) builds its terms with the values bound (`bound`).
-    Building the terms and the statement, and SQLAlchemy's execution of it, had cost about a
-    fifth of a page of articles."""
+    """A filter as its shape (which filters, how many values of each), this request's values, and
+    the function that builds its terms. A page in an order that resumes with one row-value
+    comparison runs a statement built and compiled once per shape and order, its parameters
+    named; anything else (counts, facets, search) builds the terms with the values bound
+    (`bound`). Building the terms and the statement, and SQLAlchemy's execution of it, had cost
+    about a fifth of a page of articles."""
 
     shape: tuple
-    terms: tuple  # build(shape, {}): the same objects for every request of this shape
     params: dict
-    build: Callable[[tuple, dict], tuple]
+    build: Callable[[tuple, dict], tuple]  # the terms of a shape, bound to the params given
 
     def bound(self) -> list:
         return list(self.build(self.shape, self.params))
@@ -228,7 +227,7 @@ def _keyset_page(session, listing: Listing, conditions, sort, limit, cursor):
     values = decode_cursor(cursor, sort, keys) if cursor else None
     params = listing.keyset_params(sort, values) if cursor and listing.keyset_params else {}
     if isinstance(conditions, Prepared) and row_value_order(keys):
-        statement, row = _prepared_keyset(listing, conditions, sort, bool(cursor))
+        statement, row = _prepared_keyset(listing, conditions.build, conditions.shape, sort, bool(cursor))
         params.update(conditions.params, page_limit=limit + 1)
         if cursor:
             params.update({f"after_{n}": value for n, value in enumerate(values)})
@@ -258,24 +257,15 @@ def _keyset_statement(listing: Listing, conditions, keys: list[SortKey], limit):
     )
 
 
-_PREPARED_PAGES: dict[tuple, tuple] = {}
-_PREPARED_PAGES_KEPT = 256  # shapes times orders: a client could invent many
-
-
-def _prepared_keyset(listing: Listing, prepared: Prepared, sort: str, resumed: bool):
-    """The page statement for `prepared`'s shape in the order `sort`, and a row type naming its columns."""
-    key = (listing.name, prepared.shape, sort, resumed)
-    found = _PREPARED_PAGES.get(key)
-    if found is None:
-        keys = listing.sort_keys(sort)
-        statement = _keyset_statement(listing, prepared.terms, keys, bindparam("page_limit", type_=Integer))
-        if resumed:
-            statement = statement.where(after_bound(keys))
-        if len(_PREPARED_PAGES) >= _PREPARED_PAGES_KEPT:
-            del _PREPARED_PAGES[next(iter(_PREPARED_PAGES))]  # the oldest
-        row = namedtuple("Row", [column.key for column in statement.selected_columns])
-        found = _PREPARED_PAGES[key] = (statement, row)
-    return found
+@functools.lru_cache(maxsize=256)  # shapes times orders: a client could invent many
+def _prepared_keyset(listing: Listing, build, shape: tuple, sort: str, resumed: bool):
+    """The page statement for a shape of `build`'s terms in the order `sort`, with its parameters
+    named, and a row type naming its columns."""
+    keys = listing.sort_keys(sort)
+    statement = _keyset_statement(listing, build(shape, {}), keys, bindparam("page_limit", type_=Integer))
+    if resumed:
+        statement = statement.where(after_bound(keys))
+    return statement, namedtuple("Row", [column.key for column in statement.selected_columns])
 
 
 _RANK_KEYS = [SortKey(None, kind="int"), SortKey(None, kind="float"), SortKey(None, kind="int")]  # tier, score, id
