@@ -119,3 +119,21 @@ def test_catalogues(api):
                          ("/v1/sources/nope", "No source has the id 'nope'.")]:
         response = api.get(path)
         assert response.json == problem(response, 404, detail=detail)
+
+
+def test_disputed_values_of_listed_articles_carry_their_sources(app, runner, client):
+    # The seed fixtures dispute the heading of the Alpha treaty's article 4 (a wire report gives another).
+    assert runner.invoke(args=["seed", "tests/seed_fixtures/good"]).exit_code == 0
+    wire = {"id": "wire-report", "title": "Wire report on the signing", "url": None, "publisher": None,
+            "locator": None}
+    expected = {"heading": [{"value": "Final provisions", "note": None, "sources": [wire]}]}
+
+    listed = client.get("/v1/articles?agreement=alpha-beta-treaty-2020").json["items"]
+    items = {item["number"]: item for item in listed}
+    assert {number: item["disputes"] for number, item in items.items()} == {1: {}, 2: {}, 3: {}, 4: expected}
+    assert [source["id"] for source in items[2]["sources"]] == ["gazette-2020"]
+    assert client.get("/v1/agreements/alpha-beta-treaty-2020/articles/4").json["disputes"] == expected
+    # A page without disputed values reads no disputed value's sources, and still lists the articles' own.
+    page = client.get("/v1/articles?agreement=alpha-beta-treaty-2020&limit=2").json["items"]
+    assert [(item["number"], item["disputes"]) for item in page] == [(1, {}), (2, {})]
+    assert [source["id"] for source in page[1]["sources"]] == ["gazette-2020"]
