@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import Problem
 from api.models import (
+    AgreementClauseTypeRollup,
     AgreementParty,
     AgreementSector,
     AgreementSectorRollup,
@@ -72,16 +73,17 @@ def _sector_columns():
 
 def _load_sectors(session: Session, rows) -> list[dict]:
     ids = [r.id for r in rows]
-    articles, agreements = {}, {}
-    if ids:
-        articles = dict(session.execute(
-            select(ArticleSector.sector_id, func.count()).where(ArticleSector.sector_id.in_(ids))
-            .group_by(ArticleSector.sector_id)).all())
-        agreements = dict(session.execute(
-            select(AgreementSectorRollup.sector_id, func.count()).where(AgreementSectorRollup.sector_id.in_(ids))
-            .group_by(AgreementSectorRollup.sector_id)).all())
-    return [{"slug": r.slug, "name": r.name, "description": r.description,
-             "article_count": articles.get(r.id, 0), "agreement_count": agreements.get(r.id, 0)} for r in rows]
+    counts = {}
+    if ids:  # both counts from the rollups: one row per agreement, with its articles in the sector
+        counts = {sector_id: (articles, agreements) for sector_id, articles, agreements in session.execute(
+            select(AgreementSectorRollup.sector_id, func.sum(AgreementSectorRollup.article_count), func.count())
+            .where(AgreementSectorRollup.sector_id.in_(ids)).group_by(AgreementSectorRollup.sector_id))}
+    items = []
+    for r in rows:
+        articles, agreements = counts.get(r.id, (0, 0))
+        items.append({"slug": r.slug, "name": r.name, "description": r.description,
+                      "article_count": articles, "agreement_count": agreements})
+    return items
 
 
 SECTORS = Listing("sectors", None, Sector.id, lambda: Sector.__table__, _sector_columns,
@@ -102,8 +104,9 @@ def _clause_type_columns():
 def _load_clause_types(session: Session, rows) -> list[dict]:
     ids = [r.id for r in rows]
     articles = dict(session.execute(
-        select(ArticleClauseType.clause_type_id, func.count()).where(ArticleClauseType.clause_type_id.in_(ids))
-        .group_by(ArticleClauseType.clause_type_id)).all()) if ids else {}
+        select(AgreementClauseTypeRollup.clause_type_id, func.sum(AgreementClauseTypeRollup.article_count))
+        .where(AgreementClauseTypeRollup.clause_type_id.in_(ids))
+        .group_by(AgreementClauseTypeRollup.clause_type_id)).all()) if ids else {}
     return [{"slug": r.slug, "name": r.name, "description": r.description,
              "atop_obligation": r.atop_obligation.value if r.atop_obligation else None,
              "article_count": articles.get(r.id, 0)} for r in rows]
