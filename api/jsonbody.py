@@ -4,9 +4,10 @@ The query layer already builds each representation as plain dicts and lists; `@b
 would walk them again through marshmallow (a tenth of a request's time). `json_response`
 instead applies the same schema with a serialiser compiled from it once: the same fields in
 the schema's order, absent keys left out, dates as ISO 8601, exactly what `schema.dump`
-gives (tests/test_serialisation.py holds it to that). The schema stays the contract and the
-source of the OpenAPI document; a view returns the Response built here and flask-smorest
-passes it through untouched."""
+gives (tests/test_serialisation.py holds it to that). An `orjson.Fragment` was dumped and
+encoded already (a stored rendering, api/renderings.py) and passes through as it is. The
+schema stays the contract and the source of the OpenAPI document; a view returns the
+Response built here and flask-smorest passes it through untouched."""
 from __future__ import annotations
 
 import functools
@@ -14,6 +15,7 @@ from typing import Callable
 
 from flask import current_app
 from marshmallow import Schema, fields
+from orjson import Fragment
 
 
 def _expression(field: fields.Field, var: str, namespace: dict, depth: int = 0) -> str:
@@ -52,10 +54,10 @@ def _expression(field: fields.Field, var: str, namespace: dict, depth: int = 0) 
 def compiled(schema: type[Schema]) -> Callable[[dict], dict]:
     """`schema().dump` for dicts, compiled once to plain Python; marshmallow itself for anything unusual."""
     instance = schema()
-    namespace: dict = {"_marshmallow_dump": instance.dump}
+    namespace: dict = {"_marshmallow_dump": instance.dump, "_Fragment": Fragment}
     lines = ["def dump(obj):",
              "    if obj.__class__ is not dict:",
-             "        return _marshmallow_dump(obj)",
+             "        return obj if obj.__class__ is _Fragment else _marshmallow_dump(obj)",
              "    out = {}"]
     try:
         if instance.only or instance.exclude or instance._hooks["pre_dump"] or instance._hooks["post_dump"]:

@@ -1,14 +1,16 @@
-"""Agreement details rendered by the writers and served as stored bytes.
+"""Agreement details and article items rendered by the writers and served as stored bytes.
 
-A detail takes eight statements and a few hundred rows to assemble, while the data
-changes only through `treaty-api seed` and `import-text`. Those writers call `refresh`
-in their own transaction, so every agreement's document is rendered once per write and
-a request reads one row.
+A detail takes eight statements and a few hundred rows to assemble, a page of articles
+three statements and a hundred rows, while the data changes only through `treaty-api
+seed` and `import-text`. Those writers call `refresh` in their own transaction, so every
+agreement's document and every article's list item is rendered once per write, and a
+request reads one row per document.
 
 A stored document is served only when it was rendered from the data version the
 request's transaction sees and by the same rendering code (`code_key`: the modules that
 shape the document and the JSON settings). A write that did not refresh, or a release
 that changed the document, falls back to assembling it live; it is never served stale.
+A page of articles is served from stored items only when every one of them is current.
 """
 from __future__ import annotations
 
@@ -21,19 +23,23 @@ from sqlalchemy import Connection, and_, bindparam, delete, insert, select, upda
 
 from api import dataversion
 from api.db import get_session
-from api.driver import read_value
+from api.driver import fetch_all, read_value
 from api.jsonbody import compiled, json_response
-from api.models import Agreement, AgreementRendering, DataVersion
+from api.models import Agreement, AgreementRendering, Article, ArticleRendering, DataVersion
 from api.queries import agreements as queries
-from schemas.resources import AgreementSchema
+from api.queries import articles
+from api.sqlids import in_ids
+from schemas.resources import AgreementSchema, ArticleSchema
 
 # What decides the bytes of a detail document, besides the data.
 SHAPING_MODULES = (
-    "api.models", "api.queries.common", "api.queries.agreements", "schemas.resources", "api.jsonbody",
-    "api.jsonprovider", __name__,
+    "api.models", "api.queries.common", "api.queries.agreements", "api.queries.articles", "schemas.resources",
+    "api.jsonbody", "api.jsonprovider", __name__,
 )
 _BATCH = 500
 _TABLE = AgreementRendering.__table__
+_ARTICLES = ArticleRendering.__table__
+_CURRENT_VERSION = select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery()
 
 _STORED = (
     select(AgreementRendering.body)
@@ -41,9 +47,13 @@ _STORED = (
     .where(
         Agreement.slug == bindparam("slug"),
         AgreementRendering.code == bindparam("code"),
-        AgreementRendering.data_version
-        == select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery(),
+        AgreementRendering.data_version == _CURRENT_VERSION,
     )
+)
+_STORED_ARTICLES = select(ArticleRendering.article_id, ArticleRendering.body).where(
+    in_ids(ArticleRendering.article_id),
+    ArticleRendering.code == bindparam("code"),
+    ArticleRendering.data_version == _CURRENT_VERSION,
 )
 
 
@@ -69,41 +79,78 @@ def agreement_response(slug: str) -> Response:
     return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
 
+def article_items(connection: Connection, ids: list[int]) -> list | None:
+    """The stored list items of the articles `ids` (internal ids), in that order, ready to be
+    embedded in a response; None unless every one is current."""
+    if not ids:
+        return None
+    found = dict(fetch_all(connection, _STORED_ARTICLES, {"ids": ids, "code": code_key()}))
+    if len(found) < len(ids):
+        return None
+    return current_app.json.embed([found[i] for i in ids])
+
+
 def refresh(connection: Connection, changed: list[int] | None = None) -> int:
-    """Render the agreements as the caller's transaction sees them; call it after `dataversion.bump`.
+    """Render the agreements and their articles as the caller's transaction sees them; call it
+    after `dataversion.bump`. Returns the number of documents written.
 
     `changed` names the only agreements (internal ids) whose documents the write can have
-    changed: those are rendered again and the others' documents carried over to the new data
-    version. By default every agreement is rendered."""
+    changed: those and their articles are rendered again and the others' documents carried
+    over to the new data version. By default everything is rendered."""
+    return _refresh_agreements(connection, changed) + _refresh_articles(connection, changed)
+
+
+def _refresh_agreements(connection: Connection, changed: list[int] | None) -> int:
     version, code, dump = dataversion.current(connection), code_key(), compiled(AgreementSchema)
     if changed is None:
         connection.execute(delete(_TABLE))
     else:
         connection.execute(delete(_TABLE).where(_TABLE.c.agreement_id.in_(changed)))
         connection.execute(update(_TABLE).where(_TABLE.c.code == code).values(data_version=version))
+    # The bytes `json_response` would send: the same provider, the same settings.
+    return _store(connection, _TABLE, (
+        {"agreement_id": agreement_id, "data_version": version, "code": code,
+         "body": current_app.json.response(dump(document)).get_data(as_text=True)}
+        for agreement_id, document in queries.every_detail(connection, changed)))
+
+
+def _refresh_articles(connection: Connection, changed: list[int] | None) -> int:
+    version, code, dump = dataversion.current(connection), code_key(), compiled(ArticleSchema)
+    if changed is None:
+        connection.execute(delete(_ARTICLES))
+    else:
+        of_changed = select(Article.id).where(in_ids(Article.agreement_id, "changed", changed))
+        connection.execute(delete(_ARTICLES).where(_ARTICLES.c.article_id.in_(of_changed)))
+        connection.execute(update(_ARTICLES).where(_ARTICLES.c.code == code).values(data_version=version))
+    encode = current_app.json.dumps  # what `article_items` embeds: the same provider, the same settings
+    return _store(connection, _ARTICLES, (
+        {"article_id": article_id, "data_version": version, "code": code, "body": encode(dump(item))}
+        for article_id, item in articles.every_item(connection, changed)))
+
+
+def _store(connection: Connection, table, documents) -> int:
+    """Insert `documents` (rows of `table`) a batch at a time; returns how many."""
     batch: list[dict] = []
-    rendered = 0
-    for agreement_id, document in queries.every_detail(connection, changed):
-        # The bytes `json_response` would send: the same provider, the same settings.
-        body = current_app.json.response(dump(document)).get_data(as_text=True)
-        batch.append({"agreement_id": agreement_id, "data_version": version, "code": code, "body": body})
+    stored = 0
+    for document in documents:
+        batch.append(document)
         if len(batch) == _BATCH:
-            connection.execute(insert(_TABLE), batch)
-            rendered += len(batch)
+            connection.execute(insert(table), batch)
+            stored += len(batch)
             batch.clear()
     if batch:
-        connection.execute(insert(_TABLE), batch)
-        rendered += len(batch)
-    return rendered
+        connection.execute(insert(table), batch)
+        stored += len(batch)
+    return stored
 
 
 def stale(connection: Connection) -> bool:
-    """Whether some agreement has no document for the current data version and code."""
-    current = and_(
-        AgreementRendering.agreement_id == Agreement.id,
-        AgreementRendering.data_version == dataversion.current(connection),
-        AgreementRendering.code == code_key(),
-    )
-    missing = select(Agreement.id).outerjoin(AgreementRendering, current).where(
-        AgreementRendering.agreement_id.is_(None)).limit(1)
-    return connection.execute(missing).first() is not None
+    """Whether some agreement or article has no document for the current data version and code."""
+    version, code = dataversion.current(connection), code_key()
+    for subject, rendering, key in ((Agreement, AgreementRendering, AgreementRendering.agreement_id),
+                                    (Article, ArticleRendering, ArticleRendering.article_id)):
+        current = and_(key == subject.id, rendering.data_version == version, rendering.code == code)
+        missing = select(subject.id).outerjoin(rendering, current).where(key.is_(None)).limit(1)
+        if connection.execute(missing).first() is not None:
+            return True
+    return False

@@ -1,4 +1,4 @@
-"""Each agreement's sectors and clause types, rolled up from its articles by the writers.
+"""Tables derived from the article tags by the writers: agreement rollups and article keys.
 
 Filtering or faceting agreements by sector asked every article of the matching
 agreements: about 140,000 article rows for the largest party of the benchmark corpus.
@@ -7,6 +7,10 @@ number of articles behind it. `treaty-api seed` rebuilds them in its own transac
 whenever it writes, so readers see them change together with the articles; the
 migration that created them filled them from the data already there. `import-text`
 changes only texts and leaves them alone.
+
+The article keys (ArticleSectorKey, ArticleClauseTypeKey) hold each tagged article under
+its tag in the default order of articles, so a page filtered by a tag reads one page of
+keys. They are rebuilt and were first filled the same way.
 """
 from __future__ import annotations
 
@@ -18,7 +22,9 @@ from api.models import (
     AgreementSectorRollup,
     Article,
     ArticleClauseType,
+    ArticleClauseTypeKey,
     ArticleSector,
+    ArticleSectorKey,
 )
 
 
@@ -39,12 +45,21 @@ def _clause_type_rows():
             .group_by(Article.agreement_id, ArticleClauseType.clause_type_id))
 
 
+def _key_rows(tag_column):
+    return (select(tag_column, Article.agreement_id, Article.number, Article.id)
+            .join(Article, Article.id == tag_column.table.c.article_id))
+
+
 def refresh(connection: Connection) -> None:
-    """Rebuild both rollups from the articles as the caller's transaction sees them."""
-    for model, tag_column, rows in (
-        (AgreementSectorRollup, "sector_id", _sector_rows()),
-        (AgreementClauseTypeRollup, "clause_type_id", _clause_type_rows()),
+    """Rebuild the rollups and the article keys from the articles as the caller's transaction sees them."""
+    for model, columns, rows in (
+        (AgreementSectorRollup, ["agreement_id", "sector_id", "article_count"], _sector_rows()),
+        (AgreementClauseTypeRollup, ["agreement_id", "clause_type_id", "article_count"], _clause_type_rows()),
+        (ArticleSectorKey, ["sector_id", "agreement_id", "number", "article_id"],
+         _key_rows(ArticleSector.sector_id)),
+        (ArticleClauseTypeKey, ["clause_type_id", "agreement_id", "number", "article_id"],
+         _key_rows(ArticleClauseType.clause_type_id)),
     ):
         table = model.__table__
         connection.execute(delete(table))
-        connection.execute(insert(table).from_select(["agreement_id", tag_column, "article_count"], rows))
+        connection.execute(insert(table).from_select(columns, rows))

@@ -25,6 +25,13 @@ def test_mutual_assistance_is_dprk_article_4_and_no_iran_article(api):
     ("has_text=true", [(KP, 4)]),
     ("clause_type=non-assistance-to-aggressor", [(CSP, 3)]),
     ("sector=transport&sort=number", [("instc-agreement-2000", 1), (CSP, 12)]),
+    # A tag filter in agreement order walks that tag's article keys; the other terms still hold.
+    ("sector=security&sector=military&sort=-agreement", [(KP, 4), (KP, 3)]),
+    ("sector=military&has_text=true", [(KP, 4)]),
+    ("sector=military&has_text=false", [(KP, 3)]),
+    ("clause_type=mutual-assistance&sector=security&party=PRK", [(KP, 4)]),
+    ("clause_type=non-assistance-to-aggressor&has_text=false", [(CSP, 3)]),
+    (f"sector=security&agreement={CSP}", [(CSP, 3)]),
 ])
 def test_filters(api, query, expected):
     assert keys(api.get(f"/v1/articles?{query}")) == expected
@@ -35,15 +42,18 @@ def test_one_filter_shape_with_other_values_and_pages(api):
     # each request binds its own values, on the first page and after a cursor alike.
     for query, expected in [("party=PRK", [(KP, 3), (KP, 4)]), ("party=IND", [("instc-agreement-2000", 1)]),
                             ("party=RUS&sector=military", [(KP, 3), (KP, 4)]),
-                            ("party=IRN&sector=energy", [(CSP, 12)])]:
+                            ("party=IRN&sector=energy", [(CSP, 12)]),
+                            ("party=RUS&clause_type=mutual-assistance", [(KP, 4)]),
+                            ("party=IRN&clause_type=non-assistance-to-aggressor", [(CSP, 3)])]:
         assert keys(api.get(f"/v1/articles?{query}")) == expected
-        walked, url = [], f"/v1/articles?{query}&limit=1"
-        while url:
-            response = api.get(url)
-            walked += keys(response)
-            cursor = response.json["next_cursor"]
-            url = f"/v1/articles?{query}&limit=1&cursor={cursor}" if cursor else None
-        assert walked == expected
+        for order, wanted in (("agreement", expected), ("-agreement", expected[::-1])):
+            walked, url = [], f"/v1/articles?{query}&sort={order}&limit=1"
+            while url:
+                response = api.get(url)
+                walked += keys(response)
+                cursor = response.json["next_cursor"]
+                url = f"/v1/articles?{query}&sort={order}&limit=1&cursor={cursor}" if cursor else None
+            assert walked == wanted, order
 
 
 def test_article_representation(api):

@@ -1,4 +1,5 @@
-"""Agreement details rendered by the writers: the same bytes as the live assembly, never stale."""
+"""Agreement details and article items rendered by the writers: the same bytes as the live
+assembly, never stale."""
 from __future__ import annotations
 
 import pytest
@@ -6,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from api import dataversion, jsonbody
 from api.db import get_engine
-from api.models import Agreement, AgreementRendering
+from api.models import Agreement, AgreementRendering, Article, ArticleRendering
 from tests.seed_fixtures.helpers import FIXTURES, GOOD, copy_good
 
 ALPHA = "alpha-beta-treaty-2020"
@@ -37,8 +38,9 @@ def _mark(app):
 
 
 def _live(app, client, path, monkeypatch):
-    """The detail assembled live, and dumped by marshmallow itself."""
+    """The detail or page assembled live, and dumped by marshmallow itself."""
     _execute(app, update(AgreementRendering).values(code="another release"))
+    _execute(app, update(ArticleRendering).values(code="another release"))
     with monkeypatch.context() as patch:
         patch.setattr(jsonbody, "compiled", lambda schema: schema().dump)
         return client.get(path)
@@ -133,3 +135,109 @@ def test_import_text_renders_its_agreement_again_and_carries_the_others_over(see
     assert client.get(f"/v1/agreements/{ALPHA}").json["id"] == ALPHA
     stored = client.get(f"/v1/agreements/{GAMMA}")
     assert stored.get_data() == _live(seeded, client, f"/v1/agreements/{GAMMA}", monkeypatch).get_data()
+
+
+# -- article items -------------------------------------------------------------------------------
+
+A, B = 1, 2  # two of Alpha's four articles
+ALL = [(ALPHA, n) for n in (1, 2, 3, 4)]
+
+
+def _article(app, slug: str, number: int) -> int:
+    with app.app_context(), get_engine().connect() as conn:
+        return conn.scalar(select(Article.id).join(Agreement, Agreement.id == Article.agreement_id)
+                           .where(Agreement.slug == slug, Article.number == number))
+
+
+def _article_renderings(app) -> dict[int, tuple[int, str]]:
+    with app.app_context(), get_engine().connect() as conn:
+        return {article: (version, code) for article, version, code in conn.execute(
+            select(ArticleRendering.article_id, ArticleRendering.data_version, ArticleRendering.code))}
+
+
+def _mark_article(app, article: int, like: int):
+    """Store article `like`'s item as `article`'s, to tell a stored page from a live one."""
+    body = select(ArticleRendering.body).where(ArticleRendering.article_id == like).scalar_subquery()
+    _execute(app, update(ArticleRendering).where(ArticleRendering.article_id == article).values(body=body))
+
+
+def _numbers(response) -> list[tuple[str, int]]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [(item["agreement"], item["number"]) for item in response.json["items"]]
+
+
+def test_seed_renders_every_article(seeded):
+    with seeded.app_context(), get_engine().connect() as conn:
+        articles = set(conn.scalars(select(Article.id)))
+        version = dataversion.current(conn)
+    stored = _article_renderings(seeded)
+    assert set(stored) == articles and len(articles) > 1
+    assert {(v, len(code)) for v, code in stored.values()} == {(version, 32)}
+
+
+@pytest.mark.parametrize("path", [
+    "/v1/articles", "/v1/articles?limit=3", "/v1/articles?sector=security&party=RUS",
+    "/v1/articles?sector=military&sector=security&sort=-agreement", "/v1/articles?clause_type=mutual-assistance",
+    "/v1/articles?has_text=false&sector=security&limit=4", "/v1/articles?party=IRN&sort=number",
+    "/v1/agreements/ru-ir-comprehensive-strategic-partnership-2025/articles?sort=-number&limit=5",
+])
+def test_a_page_of_stored_items_has_the_bytes_of_the_live_assembly(shared_seeded_app, seeded_database_url, path,
+                                                                  monkeypatch):
+    from tests.conftest import make_app
+
+    client = shared_seeded_app.test_client()
+    pages = [client.get(path)]
+    cursor = pages[0].json["next_cursor"]
+    if cursor:  # the page after it, read from its cursor
+        pages.append(client.get(f"{path}{'&' if '?' in path else '?'}cursor={cursor}"))
+    app = make_app(seeded_database_url)  # a copy this test may write to
+    live_client = app.test_client()
+    _live(app, live_client, path, monkeypatch)  # marks every stored item as another release's
+    for stored in pages:
+        live = live_client.get(stored.request.full_path)
+        assert stored.status_code == live.status_code == 200
+        assert stored.json["items"]
+        assert stored.get_data() == live.get_data()
+        assert stored.headers["ETag"] == live.headers["ETag"]
+        assert stored.headers.get("Link") == live.headers.get("Link")
+
+
+def test_a_page_reads_the_stored_items_and_only_when_all_are_current(seeded):
+    first, second = _article(seeded, ALPHA, A), _article(seeded, ALPHA, B)
+    _mark_article(seeded, first, like=second)
+    client = seeded.test_client()
+    marked = [(ALPHA, B), *ALL[1:]]
+    assert _numbers(client.get(f"/v1/articles?agreement={ALPHA}")) == marked
+    assert _numbers(client.get(f"/v1/agreements/{ALPHA}/articles")) == marked
+
+    # One item of the page from another release: the whole page is assembled live.
+    _execute(seeded, update(ArticleRendering).where(ArticleRendering.article_id == second).values(code="old"))
+    assert _numbers(client.get(f"/v1/articles?agreement={ALPHA}")) == ALL
+    # A CSV export and a search never read them.
+    _execute(seeded, update(ArticleRendering).where(ArticleRendering.article_id == second)
+             .values(code=select(ArticleRendering.code).where(ArticleRendering.article_id == first)
+                     .scalar_subquery()))
+    assert _numbers(client.get(f"/v1/articles?agreement={ALPHA}")) == marked
+    csv = client.get(f"/v1/articles?agreement={ALPHA}&format=csv").get_data(as_text=True).splitlines()
+    assert [line.split(",")[1] for line in csv[1:]] == ["1", "2", "3", "4"]
+
+
+def test_a_write_that_did_not_render_answers_pages_live(seeded):
+    _mark_article(seeded, _article(seeded, ALPHA, A), like=_article(seeded, ALPHA, B))
+    with seeded.app_context(), get_engine().begin() as conn:
+        dataversion.bump(conn)
+    assert _numbers(seeded.test_client().get(f"/v1/articles?agreement={ALPHA}")) == ALL
+
+
+def test_import_text_renders_its_articles_again_and_carries_the_others_over(seeded, runner):
+    _mark_article(seeded, _article(seeded, ALPHA, A), like=_article(seeded, ALPHA, B))
+    before = _article_renderings(seeded)
+    result = runner.invoke(args=["import-text", ALPHA, str(FIXTURES / "texts/alpha-beta-en.txt")])
+    assert result.exit_code == 0, result.output
+    after = _article_renderings(seeded)
+    assert set(after) == set(before)
+    assert len({version for version, _ in after.values()}) == 1  # every item current, Gamma's carried over
+    assert {version for version, _ in after.values()} != {version for version, _ in before.values()}
+    items = seeded.test_client().get(f"/v1/articles?agreement={ALPHA}").json["items"]
+    # Article 1's marked item was rendered again; the file has texts for 1 to 3.
+    assert [(item["number"], bool(item["text"])) for item in items] == [(1, True), (2, True), (3, True), (4, False)]

@@ -1,5 +1,5 @@
-"""Agreement rollups (api/rollups.py): every seed leaves them as the articles say, and the
-migration that created them filled them from the data already there."""
+"""Agreement rollups and article keys (api/rollups.py): every seed leaves them as the articles
+say, and the migrations that created them filled them from the data already there."""
 from __future__ import annotations
 
 from collections import Counter
@@ -14,7 +14,9 @@ from api.models import (
     AgreementSectorRollup,
     Article,
     ArticleClauseType,
+    ArticleClauseTypeKey,
     ArticleSector,
+    ArticleSectorKey,
 )
 from tests.seed_fixtures.helpers import ALPHA, copy_good, edit
 
@@ -42,6 +44,31 @@ def _from_articles(app) -> tuple[dict, dict]:
     return {tuple(k): n for k, n in sectors.items()}, {tuple(k): n for k, n in clause_types.items()}
 
 
+def _keys(app) -> tuple[set, set]:
+    """What the article keys hold: {(tag id, agreement id, number, article id)} for sectors and clause types."""
+    with app.app_context(), get_engine().connect() as conn:
+        return tuple(set(map(tuple, conn.execute(select(*model.__table__.columns))))
+                     for model in (ArticleSectorKey, ArticleClauseTypeKey))
+
+
+def _keys_from_articles(app) -> tuple[set, set]:
+    with app.app_context(), get_engine().connect() as conn:
+        return tuple(
+            {(tag, agreement, number, article) for article, tag in conn.execute(select(model.article_id, tag_column))
+             for agreement, number in [articles[article]]}
+            for articles in [{a: (g, n) for a, g, n in conn.execute(select(Article.id, Article.agreement_id,
+                                                                           Article.number))}]
+            for model, tag_column in ((ArticleSector, ArticleSector.sector_id),
+                                      (ArticleClauseType, ArticleClauseType.clause_type_id))
+        )
+
+
+def _articles(client, query: str) -> list[tuple[str, int]]:
+    response = client.get(f"/v1/articles?{query}")
+    assert response.status_code == 200, response.json
+    return [(item["agreement"], item["number"]) for item in response.json["items"]]
+
+
 def _ids(client, query: str) -> list[str]:
     response = client.get(f"/v1/agreements?{query}")
     assert response.status_code == 200, response.json
@@ -57,6 +84,8 @@ def test_every_seed_rebuilds_the_rollups_from_the_articles(app, runner, client, 
     assert runner.invoke(args=["seed", str(seeds)]).exit_code == 0
     sectors, clause_types = _rollups(app)
     assert (sectors, clause_types) == _from_articles(app)
+    assert _keys(app) == _keys_from_articles(app) and all(_keys(app))
+    assert _articles(client, "sector=military") == [("alpha-beta-treaty-2020", 2)]
     assert 0 in sectors.values()  # Alpha's agreement-level trade sector: no article carries it
     assert _ids(client, "sector=military") == ["alpha-beta-treaty-2020"]
     assert _ids(client, "sector=trade") == ["alpha-beta-treaty-2020"]
@@ -70,7 +99,11 @@ def test_every_seed_rebuilds_the_rollups_from_the_articles(app, runner, client, 
     assert runner.invoke(args=["seed", str(seeds)]).exit_code == 0
 
     assert _rollups(app) == _from_articles(app)
+    assert _keys(app) == _keys_from_articles(app)
     assert _ids(client, "sector=military") == []
+    assert _articles(client, "sector=military") == []
+    assert _articles(client, "sector=energy&sort=-agreement") == [(GAMMA, 7), ("alpha-beta-treaty-2020", 2)]
+    assert _articles(client, "clause_type=mutual-assistance") == []
     assert _ids(client, "sector=energy") == ["alpha-beta-treaty-2020", GAMMA]
     assert _ids(client, "clause_type=mutual-assistance") == []
     facets = _facets(client)
@@ -82,7 +115,9 @@ def test_every_seed_rebuilds_the_rollups_from_the_articles(app, runner, client, 
     result = runner.invoke(args=["seed", "--prune", str(seeds)])
     assert result.exit_code == 0, result.output
     assert _rollups(app) == _from_articles(app)
+    assert _keys(app) == _keys_from_articles(app)
     assert _ids(client, "sector=energy") == ["alpha-beta-treaty-2020"]
+    assert _articles(client, "sector=energy") == [("alpha-beta-treaty-2020", 2)]
 
 
 def test_the_migration_fills_the_rollups_from_the_data_there(app, runner, database_url):
@@ -97,3 +132,14 @@ def test_the_migration_fills_the_rollups_from_the_data_there(app, runner, databa
     migrate.upgrade(database_url)
 
     assert _rollups(app) == expected
+
+
+def test_the_migration_fills_the_article_keys_from_the_data_there(app, runner, database_url):
+    assert runner.invoke(args=["seed", "tests/seed_fixtures/good"]).exit_code == 0
+    expected = _keys_from_articles(app)
+    assert expected[0] and expected[1]
+
+    migrate.downgrade(database_url, "0006")  # as a database from before the keys
+    migrate.upgrade(database_url)
+
+    assert _keys(app) == expected

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from types import SimpleNamespace
+from typing import Iterator
 
-from sqlalchemy import bindparam, exists, func, literal_column, null, select, union_all
+from sqlalchemy import Connection, bindparam, exists, func, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from api.driver import fetch_all
@@ -16,7 +17,9 @@ from api.models import (
     Alternative,
     Article,
     ArticleClauseType,
+    ArticleClauseTypeKey,
     ArticleSector,
+    ArticleSectorKey,
     Citation,
     ClauseType,
     Party,
@@ -61,8 +64,12 @@ def conditions(session: Session, args: dict, *, agreement_id: int | None = None)
     return Prepared(shape, params, _terms)
 
 
-def _terms(shape: tuple, params: dict) -> tuple:
-    """The filter terms of one shape (see `conditions`), bound to `params` where they hold a value."""
+def _terms(shape: tuple, params: dict, *, agreement=Article.agreement_id, article=Article.id,
+           keyed: str | None = None) -> tuple:
+    """The filter terms of one shape (see `conditions`), bound to `params` where they hold a value.
+
+    `agreement` and `article` are the columns the terms test (the article keys' on a page that
+    walks them); `keyed` names the tag parameter (`sector_0`, `clause_type_0`) those keys meet."""
     one_agreement, agreements, parties, sectors, clause_types, has_text = shape
 
     def value(name: str):  # without a value, the parameter must be given when executing
@@ -70,22 +77,48 @@ def _terms(shape: tuple, params: dict) -> tuple:
 
     terms = []
     if one_agreement:
-        terms.append(Article.agreement_id == value("agreement_id"))
+        terms.append(agreement == value("agreement_id"))
     if agreements:
-        terms.append(in_ids(Article.agreement_id, "agreements", params.get("agreements")))
+        terms.append(in_ids(agreement, "agreements", params.get("agreements")))
     for n in range(parties):
-        terms.append(Article.agreement_id.in_(
+        terms.append(agreement.in_(
             select(AgreementParty.agreement_id).where(AgreementParty.party_id == value(f"party_{n}"),
                                                       *_AGREEMENT_RANGE)))
     for n in range(sectors):
-        terms.append(exists().where(ArticleSector.article_id == Article.id,
-                                    ArticleSector.sector_id == value(f"sector_{n}")))
+        if keyed != f"sector_{n}":
+            terms.append(exists().where(ArticleSector.article_id == article,
+                                        ArticleSector.sector_id == value(f"sector_{n}")))
     for n in range(clause_types):
-        terms.append(exists().where(ArticleClauseType.article_id == Article.id,
-                                    ArticleClauseType.clause_type_id == value(f"clause_type_{n}")))
+        if keyed != f"clause_type_{n}":
+            terms.append(exists().where(ArticleClauseType.article_id == article,
+                                        ArticleClauseType.clause_type_id == value(f"clause_type_{n}")))
     if has_text is not None:
         terms.append(Article.text.is_not(None) if has_text else Article.text.is_(None))
     return tuple(terms)
+
+
+def _keyed_plan(shape: tuple, sort: str, slim: bool):
+    """How a page in agreement order walks the keys of its first tag (see ArticleSectorKey):
+    (what it selects from, its id column, its terms, its sort keys), for a prepared filter with
+    a sector or a clause type; None for any other, which reads the articles in their own order.
+    A `slim` page, which selects only ids, reads the articles only to test their text."""
+    sectors, clause_types, has_text = shape[3], shape[4], shape[5]
+    if sort not in ("agreement", "-agreement") or not (sectors or clause_types):
+        return None
+    key, tag, keyed = ((ArticleSectorKey, ArticleSectorKey.sector_id, "sector_0") if sectors else
+                       (ArticleClauseTypeKey, ArticleClauseTypeKey.clause_type_id, "clause_type_0"))
+    if slim:
+        source, article = key.__table__, key.article_id
+        if has_text is not None:
+            source = source.join(Article, Article.id == key.article_id)
+    else:
+        source, article = _from().join(key, key.article_id == Article.id), Article.id
+    descending = sort == "-agreement"
+    return (
+        source, article,
+        (tag == bindparam(keyed), *_terms(shape, {}, agreement=key.agreement_id, article=article, keyed=keyed)),
+        [SortKey(key.agreement_id, descending=descending), SortKey(key.number, descending=descending)],
+    )
 
 
 def _columns():
@@ -124,12 +157,16 @@ def _load_statements() -> SimpleNamespace:
 
 def load(session: Session, rows) -> list[dict]:
     """Articles with their tags, sources and disputes: three statements for any number of rows."""
+    return load_rows(session.connection(), rows)
+
+
+def load_rows(connection: Connection, rows) -> list[dict]:
     ids = [row.id for row in rows]
     sectors, clause_types = defaultdict(list), defaultdict(list)
     sources, tag_sources, alt_sources = defaultdict(list), defaultdict(list), defaultdict(list)
     disputes = defaultdict(dict)
     if ids:
-        statements, connection, params = _load_statements(), session.connection(), {"ids": ids}
+        statements, params = _load_statements(), {"ids": ids}
         alternatives = fetch_all(connection, statements.alternatives, params)
         if alternatives:
             citations = fetch_all(connection, statements.disputed_citations,
@@ -165,6 +202,31 @@ def load(session: Session, rows) -> list[dict]:
          "sources": sources[row.id], "disputes": disputes[row.id]}
         for row in rows
     ]
+
+
+@functools.cache
+def _every_item_statements() -> SimpleNamespace:
+    page = select(*_columns()).select_from(_from()).where(in_ids(Article.id)).order_by(Article.id)
+    return SimpleNamespace(
+        every_id=select(Article.id).order_by(Article.id),
+        ids_of=select(Article.id).where(in_ids(Article.agreement_id, "agreements")).order_by(Article.id),
+        rows=page, row=namedtuple("Row", [column.key for column in page.selected_columns]),
+    )
+
+
+def every_item(connection: Connection, agreement_ids: list[int] | None = None,
+               batch: int = 1000) -> Iterator[tuple[int, dict]]:
+    """(internal id, list item) of every article, or of those of these agreements, `batch`
+    articles per round of statements, for the writers that render them (api/renderings.py)."""
+    statements = _every_item_statements()
+    if agreement_ids is None:
+        ids = [row[0] for row in fetch_all(connection, statements.every_id, {})]
+    else:
+        ids = [row[0] for row in fetch_all(connection, statements.ids_of, {"agreements": agreement_ids})]
+    for start in range(0, len(ids), batch):
+        rows = [statements.row._make(row) for row in fetch_all(connection, statements.rows,
+                                                                {"ids": ids[start:start + batch]})]
+        yield from zip([row.id for row in rows], load_rows(connection, rows))
 
 
 def _facet_party(ids):
@@ -205,6 +267,7 @@ LISTING = Listing(
     default_sort="agreement",
     load=load,
     keyset_params=_keyset_params,
+    keyed_plan=_keyed_plan,
     facets={"party": _facet_party, "sector": _facet_sector, "clause_type": _facet_clause_type},
 )
 SORTS = [*LISTING.sorts, "relevance"]

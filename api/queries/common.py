@@ -6,7 +6,7 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import Integer, bindparam, func, literal, select, union_all
+from sqlalchemy import Connection, Integer, bindparam, func, literal, select, union_all
 from sqlalchemy.types import NullType
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -147,6 +147,10 @@ class Listing:
     facets: dict[str, Callable[[Select], Select]] = field(default_factory=dict)
     # Bind values that narrow subqueries to the part of the order after a cursor.
     keyset_params: Callable[[str, list], dict] | None = None
+    # For a prepared filter's shape, an order and whether the page selects only ids: (from, id
+    # column, terms, sort keys) of a page statement that walks a better index than `select_from`
+    # in that order, or None.
+    keyed_plan: Callable[[tuple, str, bool], tuple | None] | None = None
 
     def sort_keys(self, sort: str) -> list[SortKey]:
         return self.sorts[sort]()
@@ -169,6 +173,10 @@ class Prepared:
         return list(self.build(self.shape, self.params))
 
 
+# The stored renderings of the items with these ids, in that order, or None unless all are current.
+Stored = Callable[[Connection, list[int]], list | None]
+
+
 @dataclass
 class Page:
     items: list[dict]
@@ -179,8 +187,11 @@ class Page:
 
 def run_page(session: Session, listing: Listing, conditions: list | Prepared, *, sort: str | None, limit: int,
              cursor: str | None, q: str | None = None, count: bool = False,
-             facets: list[str] | None = None) -> Page:
-    """One page of `listing` under `conditions`, in the order `sort`, after `cursor`."""
+             facets: list[str] | None = None, stored: Stored | None = None) -> Page:
+    """One page of `listing` under `conditions`, in the order `sort`, after `cursor`.
+
+    `stored` gives the page's items as stored renderings when all are current (see
+    `Stored`); search results, which carry a score and a snippet, are always assembled."""
     if isinstance(conditions, Prepared) and (q or count or facets):
         conditions = conditions.bound()
     sort = sort or ("relevance" if q else listing.default_sort)
@@ -191,7 +202,8 @@ def run_page(session: Session, listing: Listing, conditions: list | Prepared, *,
     else:
         if q:
             conditions = [*conditions, search.matches(session, listing.search_name, listing.id_column, q)]
-        items, next_cursor = _keyset_page(session, listing, conditions, sort, limit, cursor)
+        items, next_cursor = _keyset_page(session, listing, conditions, sort, limit, cursor,
+                                          None if q else stored)
         if q:
             _attach_snippets(session, listing, items, q)
     if q and sort == "relevance" and (count or facets):
@@ -222,12 +234,16 @@ def iterate_all(session: Session, listing: Listing, conditions: list, *, sort: s
         cursor = page.next_cursor
 
 
-def _keyset_page(session, listing: Listing, conditions, sort, limit, cursor):
+def _keyset_page(session, listing: Listing, conditions, sort, limit, cursor, stored: Stored | None = None):
     keys = listing.sort_keys(sort)
     values = decode_cursor(cursor, sort, keys) if cursor else None
     params = listing.keyset_params(sort, values) if cursor and listing.keyset_params else {}
+    slim = False  # whether the rows hold only the id and the sort values
     if isinstance(conditions, Prepared) and row_value_order(keys):
-        statement, row = _prepared_keyset(listing, conditions.build, conditions.shape, sort, bool(cursor))
+        # With stored items at hand, the page reads only its ids: the items' own columns are a
+        # row lookup each in the largest table, most of the cost of the page statement.
+        slim = stored is not None
+        statement, row = _prepared_keyset(listing, conditions.build, conditions.shape, sort, bool(cursor), slim)
         params.update(conditions.params, page_limit=limit + 1)
         if cursor:
             params.update({f"after_{n}": value for n, value in enumerate(values)})
@@ -235,22 +251,30 @@ def _keyset_page(session, listing: Listing, conditions, sort, limit, cursor):
     else:
         if isinstance(conditions, Prepared):
             conditions = conditions.bound()
-        statement = _keyset_statement(listing, conditions, keys, limit + 1)
+        statement = _keyset_statement(listing, listing.columns(), conditions, keys, limit + 1)
         if cursor:
             statement = statement.where(after(keys, values))
         # Through the connection: the ORM session's execute adds a quarter of a millisecond for Core rows.
         rows = session.connection().execute(statement, params).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    items = list(zip([r[0] for r in rows], listing.load(session, rows)))
+    ids = [r[0] for r in rows]
+    items = stored(session.connection(), ids) if stored else None
+    if items is None:
+        if slim:  # an import may have removed a row since the page statement: it is left out
+            by_id = _rows_by_id(session, listing, ids)
+            ids = [i for i in ids if i in by_id]
+            items = listing.load(session, [by_id[i] for i in ids])
+        else:
+            items = listing.load(session, rows)
     next_cursor = encode_cursor(sort, list(rows[-1][-len(keys):])) if more and rows else None
-    return items, next_cursor
+    return list(zip(ids, items)), next_cursor
 
 
-def _keyset_statement(listing: Listing, conditions, keys: list[SortKey], limit):
+def _keyset_statement(listing: Listing, columns: list, conditions, keys: list[SortKey], limit, select_from=None):
     return (
-        select(*listing.columns(), *[k.column.label(f"sort_{n}") for n, k in enumerate(keys)])
-        .select_from(listing.select_from())
+        select(*columns, *[k.column.label(f"sort_{n}") for n, k in enumerate(keys)])
+        .select_from(listing.select_from() if select_from is None else select_from)
         .where(*conditions)
         .order_by(*[k.ordering() for k in keys])
         .limit(limit)
@@ -258,11 +282,15 @@ def _keyset_statement(listing: Listing, conditions, keys: list[SortKey], limit):
 
 
 @functools.lru_cache(maxsize=256)  # shapes times orders: a client could invent many
-def _prepared_keyset(listing: Listing, build, shape: tuple, sort: str, resumed: bool):
+def _prepared_keyset(listing: Listing, build, shape: tuple, sort: str, resumed: bool, slim: bool):
     """The page statement for a shape of `build`'s terms in the order `sort`, with its parameters
-    named, and a row type naming its columns."""
-    keys = listing.sort_keys(sort)
-    statement = _keyset_statement(listing, build(shape, {}), keys, bindparam("page_limit", type_=Integer))
+    named, and a row type naming its columns; `slim` selects only the id and the sort values."""
+    plan = listing.keyed_plan(shape, sort, slim) if listing.keyed_plan else None
+    if plan is None:
+        plan = listing.select_from(), listing.id_column, build(shape, {}), listing.sort_keys(sort)
+    select_from, id_column, terms, keys = plan
+    columns = [id_column] if slim else listing.columns()
+    statement = _keyset_statement(listing, columns, terms, keys, bindparam("page_limit", type_=Integer), select_from)
     if resumed:
         statement = statement.where(after_bound(keys))
     return statement, namedtuple("Row", [column.key for column in statement.selected_columns])

@@ -64,7 +64,7 @@ class AgreementArticles(MethodView):
         session = get_session()
         conditions = article_queries.conditions(session, args, agreement_id=queries.agreement_id(session, agreement_id))
         return list_response(article_queries.LISTING, conditions, args, ARTICLE_CSV, f"{agreement_id}-articles",
-                             ArticlePageSchema)
+                             ArticlePageSchema, stored=renderings.article_items)
 
 
 @blp.route("/agreements/<string:agreement_id>/articles/<int:number>")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from api import renderings
 from api.db import get_session
 from api.queries import articles as queries
 from api.resources.agreements import ARTICLE_CSV
@@ -24,4 +25,5 @@ class Articles(MethodView):
         Across agreements: filter by agreement, party, sector, clause type, whether the full text is held,
         and full text."""
         conditions = queries.conditions(get_session(), args)
-        return list_response(queries.LISTING, conditions, args, ARTICLE_CSV, "articles", ArticlePageSchema)
+        return list_response(queries.LISTING, conditions, args, ARTICLE_CSV, "articles", ArticlePageSchema,
+                             stored=renderings.article_items)

@@ -12,7 +12,7 @@ from api import dataversion, http, search
 from api.db import get_session
 from api.errors import invalid_params
 from api.jsonbody import json_response
-from api.queries.common import Listing, iterate_all, run_page
+from api.queries.common import Listing, Stored, iterate_all, run_page
 from schemas.problem import ProblemSchema
 
 NOT_MODIFIED = "Not modified: the representation still matches the `If-None-Match` ETag."
@@ -93,8 +93,9 @@ def _released(session, items):
 
 
 def list_response(listing: Listing, conditions: list, args: dict, csv_columns: list, filename: str,
-                  schema: type[Schema]):
-    """A page of `listing` dumped with `schema` (the view's `@blp.response` page schema), or CSV."""
+                  schema: type[Schema], stored: Stored | None = None):
+    """A page of `listing` dumped with `schema` (the view's `@blp.response` page schema), or CSV;
+    `stored` reads the page's items from stored renderings (api/renderings.py)."""
     session = get_session()
     q = args.get("q")
     if q is not None:
@@ -109,7 +110,8 @@ def list_response(listing: Listing, conditions: list, args: dict, csv_columns: l
         items = _released(session, iterate_all(session, listing, conditions, sort=args.get("sort"), q=q))
         return http.csv_response(csv_columns, items, filename, version)
     page = run_page(session, listing, conditions, sort=args.get("sort"), limit=args["limit"],
-                    cursor=args.get("cursor"), q=q, count=args["count"], facets=_unique(args.get("facets")))
+                    cursor=args.get("cursor"), q=q, count=args["count"], facets=_unique(args.get("facets")),
+                    stored=stored)
     body = {"items": page.items, "next_cursor": page.next_cursor}
     if page.total is not None:
         body["total"] = page.total
