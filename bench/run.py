@@ -469,19 +469,20 @@ ARTICLE_FILTER_SQL = """
   a.agreement_id IN (SELECT agreement_id FROM agreement_parties WHERE party_id = :party_id)
   AND EXISTS (SELECT * FROM article_sectors x WHERE x.article_id = a.id AND x.sector_id = :sector_id)
 """
-LIST_SQL = f"""
+# The API's statement for a page of this filter assembled live (and for its CSV): the sector's article keys
+# walked in agreement order (api/queries/articles.py, `_keyed_plan`), the article rows joined.
+KEYED_SQL = """
 SELECT a.id, ag.slug AS agreement, a.number, a.heading, a.summary, a.text
-FROM articles a JOIN agreements ag ON ag.id = a.agreement_id
-WHERE {ARTICLE_FILTER_SQL}
-ORDER BY a.agreement_id, a.number LIMIT 51
+FROM articles a JOIN agreements ag ON ag.id = a.agreement_id JOIN article_sector_keys k ON k.article_id = a.id
+WHERE k.sector_id = :sector_id AND k.agreement_id IN (
+  SELECT agreement_id FROM agreement_parties WHERE party_id = :party_id AND agreement_id >= {after_agreement})
+  {after}
+ORDER BY k.agreement_id, k.number LIMIT 51
 """
-DEEP_SQL = f"""
-SELECT a.id, ag.slug AS agreement, a.number, a.heading, a.summary, a.text
-FROM articles a JOIN agreements ag ON ag.id = a.agreement_id
-WHERE {ARTICLE_FILTER_SQL}
-  AND (a.agreement_id > :after_agreement OR (a.agreement_id = :after_agreement AND a.number > :after_number))
-ORDER BY a.agreement_id, a.number LIMIT 51
-"""
+LIST_SQL = KEYED_SQL.format(after_agreement="-4611686018427387904", after="")
+DEEP_SQL = KEYED_SQL.format(
+    after_agreement=":after_agreement",
+    after="AND k.agreement_id >= :after_agreement AND (k.agreement_id, k.number) > (:after_agreement, :after_number)")
 # The API ranks a window: the first RANK_WINDOW matches in id order, best first (api/search.py). SEARCH_SQL
 # is that same query, so both return the same hits; SEARCH_FULL_SQL ranks every match (what a plain
 # `ORDER BY rank` does), measured on Datasette as an extra figure.
