@@ -479,6 +479,7 @@ class AgreementRendering(Base):
     code: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
 
+
 class ArticleRendering(Base):
     """An article as it appears in a list of articles, rendered with the agreement documents.
 
@@ -494,6 +495,7 @@ class ArticleRendering(Base):
     data_version: Mapped[int] = mapped_column(Integer)
     code: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
+
 
 # Composite indexes for the list filters, looked up from the vocabulary or party
 # side; they also serve as the foreign-key indexes. Articles by agreement use the
