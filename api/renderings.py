@@ -29,7 +29,7 @@ from api.models import Agreement, AgreementRendering, Article, ArticleRendering,
 from api.queries import agreements as queries
 from api.queries import articles
 from api.sqlids import in_ids
-from schemas.resources import AgreementSchema, ArticleSchema
+from schemas.resources import AgreementSchema, ArticleHitSchema, ArticleSchema
 
 # What decides the bytes of a detail document, besides the data.
 SHAPING_MODULES = (
@@ -48,6 +48,17 @@ _STORED = (
         Agreement.slug == bindparam("slug"),
         AgreementRendering.code == bindparam("code"),
         AgreementRendering.data_version == _CURRENT_VERSION,
+    )
+)
+_STORED_ARTICLE = (
+    select(ArticleRendering.body)
+    .join(Article, Article.id == ArticleRendering.article_id)
+    .join(Agreement, Agreement.id == Article.agreement_id)
+    .where(
+        Agreement.slug == bindparam("slug"),
+        Article.number == bindparam("number"),
+        ArticleRendering.code == bindparam("code"),
+        ArticleRendering.data_version == _CURRENT_VERSION,
     )
 )
 _STORED_ARTICLES = select(ArticleRendering.article_id, ArticleRendering.body).where(
@@ -77,6 +88,15 @@ def agreement_response(slug: str) -> Response:
     if body is None:
         return json_response(AgreementSchema, queries.detail(get_session(), slug))
     return current_app.response_class(body, mimetype=current_app.json.mimetype)
+
+
+def article_response(slug: str, number: int) -> Response:
+    """Article `number` of agreement `slug`: its stored item when current, else assembled live."""
+    body = read_value(_STORED_ARTICLE, {"slug": slug, "number": number, "code": code_key()})
+    if body is None:
+        session = get_session()
+        return json_response(ArticleHitSchema, articles.detail(session, queries.agreement_id(session, slug), number))
+    return current_app.json.response(*current_app.json.embed([body]))
 
 
 def article_items(connection: Connection, ids: list[int]) -> list | None:

@@ -222,6 +222,19 @@ def test_a_page_reads_the_stored_items_and_only_when_all_are_current(seeded):
     assert [line.split(",")[1] for line in csv[1:]] == ["1", "2", "3", "4"]
 
 
+def test_an_article_is_read_from_its_stored_item_when_current(seeded):
+    _mark_article(seeded, _article(seeded, ALPHA, A), like=_article(seeded, ALPHA, B))
+    client = seeded.test_client()
+    stored = client.get(f"/v1/agreements/{ALPHA}/articles/{A}")
+    assert stored.status_code == 200 and stored.content_type == "application/json"
+    assert stored.json["number"] == B and stored.headers["ETag"]
+    assert client.get(f"/v1/agreements/{ALPHA}/articles/9").status_code == 404
+    assert client.get(f"/v1/agreements/no-such-agreement/articles/{A}").status_code == 404
+
+    _execute(seeded, update(ArticleRendering).values(code="another release"))
+    assert client.get(f"/v1/agreements/{ALPHA}/articles/{A}").json["number"] == A
+
+
 def test_a_write_that_did_not_render_answers_pages_live(seeded):
     _mark_article(seeded, _article(seeded, ALPHA, A), like=_article(seeded, ALPHA, B))
     with seeded.app_context(), get_engine().begin() as conn:

@@ -5,7 +5,6 @@ from flask.views import MethodView
 
 from api import renderings
 from api.db import get_session
-from api.jsonbody import json_response
 from api.queries import agreements as queries, articles as article_queries
 from api.resources.common import blueprint, column, documented, joined, list_response
 from schemas.args import AgreementArticleListArgs, AgreementListArgs, EventListArgs, ItemArgs
@@ -76,9 +75,7 @@ class AgreementArticle(MethodView):
         """Get an article
 
         One article of an agreement, with its sectors, clause types, sources and disputed values."""
-        session = get_session()
-        return json_response(ArticleHitSchema,
-                             article_queries.detail(session, queries.agreement_id(session, agreement_id), number))
+        return renderings.article_response(agreement_id, number)
 
 
 @blp.route("/agreements/<string:agreement_id>/events")
