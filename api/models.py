@@ -461,7 +461,16 @@ class DataVersion(Base):
 
 
 
-class AgreementRendering(Base):
+class Rendering:
+    """What a stored rendering keeps beside its subject's key: the data version and the
+    rendering code it was made by (api/renderings.py), and the JSON itself."""
+
+    data_version: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class AgreementRendering(Rendering, Base):
     """An agreement's detail document, rendered by the writer that last changed the data.
 
     Assembling a detail takes eight statements and a few hundred rows; reads outnumber
@@ -475,12 +484,9 @@ class AgreementRendering(Base):
     agreement_id: Mapped[int] = mapped_column(
         ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    data_version: Mapped[int] = mapped_column(Integer)
-    code: Mapped[str] = mapped_column(String(64))
-    body: Mapped[str] = mapped_column(Text)
 
 
-class ArticleRendering(Base):
+class ArticleRendering(Rendering, Base):
     """An article as it appears in a list of articles, rendered with the agreement documents.
 
     Its tags, sources and disputes take three statements and a hundred rows per page of
@@ -492,9 +498,6 @@ class ArticleRendering(Base):
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    data_version: Mapped[int] = mapped_column(Integer)
-    code: Mapped[str] = mapped_column(String(64))
-    body: Mapped[str] = mapped_column(Text)
 
 
 # Composite indexes for the list filters, looked up from the vocabulary or party
