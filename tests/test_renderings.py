@@ -220,6 +220,9 @@ def test_a_page_reads_the_stored_items_and_only_when_all_are_current(seeded):
     assert _numbers(client.get(f"/v1/articles?agreement={ALPHA}")) == marked
     csv = client.get(f"/v1/articles?agreement={ALPHA}&format=csv").get_data(as_text=True).splitlines()
     assert [line.split(",")[1] for line in csv[1:]] == ["1", "2", "3", "4"]
+    _mark_article(seeded, second, like=_article(seeded, ALPHA, 4))
+    hits = client.get(f"/v1/articles?agreement={ALPHA}&q=assistance").json["items"]
+    assert [(hit["number"], hit["heading"]) for hit in hits] == [(B, "Mutual assistance")]
 
 
 def test_an_article_is_read_from_its_stored_item_when_current(seeded):
