@@ -117,39 +117,38 @@ def refresh(connection: Connection, changed: list[int] | None = None) -> int:
     `changed` names the only agreements (internal ids) whose documents the write can have
     changed: those and their articles are rendered again and the others' documents carried
     over to the new data version. By default everything is rendered."""
-    return _refresh_agreements(connection, changed) + _refresh_articles(connection, changed)
+    version, code = dataversion.current(connection), code_key()
+    return (_refresh_agreements(connection, changed, version, code)
+            + _refresh_articles(connection, changed, version, code))
 
 
-def _refresh_agreements(connection: Connection, changed: list[int] | None) -> int:
-    version, code, dump = dataversion.current(connection), code_key(), compiled(AgreementSchema)
-    if changed is None:
-        connection.execute(delete(_TABLE))
-    else:
-        connection.execute(delete(_TABLE).where(_TABLE.c.agreement_id.in_(changed)))
-        connection.execute(update(_TABLE).where(_TABLE.c.code == code).values(data_version=version))
+def _refresh_agreements(connection: Connection, changed: list[int] | None, version: int, code: str) -> int:
+    dump = compiled(AgreementSchema)
+    changed_rows = None if changed is None else _TABLE.c.agreement_id.in_(changed)
     # The bytes `json_response` would send: the same provider, the same settings.
-    return _store(connection, _TABLE, (
+    return _replace(connection, _TABLE, changed_rows, version, code, (
         {"agreement_id": agreement_id, "data_version": version, "code": code,
          "body": current_app.json.response(dump(document)).get_data(as_text=True)}
         for agreement_id, document in queries.every_detail(connection, changed)))
 
 
-def _refresh_articles(connection: Connection, changed: list[int] | None) -> int:
-    version, code, dump = dataversion.current(connection), code_key(), compiled(ArticleSchema)
-    if changed is None:
-        connection.execute(delete(_ARTICLES))
-    else:
-        of_changed = select(Article.id).where(in_ids(Article.agreement_id, "changed", changed))
-        connection.execute(delete(_ARTICLES).where(_ARTICLES.c.article_id.in_(of_changed)))
-        connection.execute(update(_ARTICLES).where(_ARTICLES.c.code == code).values(data_version=version))
-    encode = current_app.json.dumps  # what `article_items` embeds: the same provider, the same settings
-    return _store(connection, _ARTICLES, (
+def _refresh_articles(connection: Connection, changed: list[int] | None, version: int, code: str) -> int:
+    dump, encode = compiled(ArticleSchema), current_app.json.dumps  # what `article_items` embeds
+    changed_rows = None if changed is None else _ARTICLES.c.article_id.in_(
+        select(Article.id).where(in_ids(Article.agreement_id, "changed", changed)))
+    return _replace(connection, _ARTICLES, changed_rows, version, code, (
         {"article_id": article_id, "data_version": version, "code": code, "body": encode(dump(item))}
         for article_id, item in articles.every_item(connection, changed)))
 
 
-def _store(connection: Connection, table, documents) -> int:
-    """Insert `documents` (rows of `table`) a batch at a time; returns how many."""
+def _replace(connection: Connection, table, changed_rows, version: int, code: str, documents) -> int:
+    """Delete the documents of `table` matching `changed_rows` (all of them when None), carry the
+    others of this code over to `version`, then insert `documents` a batch at a time; returns how many."""
+    if changed_rows is None:
+        connection.execute(delete(table))
+    else:
+        connection.execute(delete(table).where(changed_rows))
+        connection.execute(update(table).where(table.c.code == code).values(data_version=version))
     batch: list[dict] = []
     stored = 0
     for document in documents:

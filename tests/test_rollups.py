@@ -52,15 +52,13 @@ def _keys(app) -> tuple[set, set]:
 
 
 def _keys_from_articles(app) -> tuple[set, set]:
+    """The same, built here from the article tags and each article's place."""
     with app.app_context(), get_engine().connect() as conn:
-        return tuple(
-            {(tag, agreement, number, article) for article, tag in conn.execute(select(model.article_id, tag_column))
-             for agreement, number in [articles[article]]}
-            for articles in [{a: (g, n) for a, g, n in conn.execute(select(Article.id, Article.agreement_id,
-                                                                           Article.number))}]
-            for model, tag_column in ((ArticleSector, ArticleSector.sector_id),
-                                      (ArticleClauseType, ArticleClauseType.clause_type_id))
-        )
+        place = {article: (agreement, number) for article, agreement, number
+                 in conn.execute(select(Article.id, Article.agreement_id, Article.number))}
+        return tuple({(tag, *place[article], article)
+                      for article, tag in conn.execute(select(column.table.c.article_id, column))}
+                     for column in (ArticleSector.sector_id, ArticleClauseType.clause_type_id))
 
 
 def _articles(client, query: str) -> list[tuple[str, int]]:
