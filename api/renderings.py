@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import itertools
 from pathlib import Path
 
 from flask import Response, current_app
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from api import dataversion
 from api.db import get_session
@@ -28,6 +29,7 @@ from api.jsonbody import compiled, json_response
 from api.models import Agreement, AgreementRendering, Article, ArticleRendering, DataVersion
 from api.queries import agreements as queries
 from api.queries import articles
+from api.seeding import bulk
 from api.sqlids import in_ids
 from schemas.resources import AgreementSchema, ArticleHitSchema, ArticleSchema
 
@@ -127,8 +129,7 @@ def _refresh_agreements(connection: Connection, changed: list[int] | None, versi
     changed_rows = None if changed is None else _TABLE.c.agreement_id.in_(changed)
     # The bytes `json_response` would send: the same provider, the same settings.
     return _replace(connection, _TABLE, changed_rows, version, code, (
-        {"agreement_id": agreement_id, "data_version": version, "code": code,
-         "body": current_app.json.response(dump(document)).get_data(as_text=True)}
+        (agreement_id, version, code, current_app.json.response(dump(document)).get_data(as_text=True))
         for agreement_id, document in queries.every_detail(connection, changed)))
 
 
@@ -137,28 +138,23 @@ def _refresh_articles(connection: Connection, changed: list[int] | None, version
     changed_rows = None if changed is None else _ARTICLES.c.article_id.in_(
         select(Article.id).where(in_ids(Article.agreement_id, "changed", changed)))
     return _replace(connection, _ARTICLES, changed_rows, version, code, (
-        {"article_id": article_id, "data_version": version, "code": code, "body": encode(dump(item))}
+        (article_id, version, code, encode(dump(item)))
         for article_id, item in articles.every_item(connection, changed)))
 
 
 def _replace(connection: Connection, table, changed_rows, version: int, code: str, documents) -> int:
     """Delete the documents of `table` matching `changed_rows` (all of them when None), carry the
-    others of this code over to `version`, then insert `documents` a batch at a time; returns how many."""
+    others of this code over to `version`, then insert `documents` (tuples: the subject's id, the
+    data version, the code, the body) a batch at a time; returns how many."""
     if changed_rows is None:
         connection.execute(delete(table))
     else:
         connection.execute(delete(table).where(changed_rows))
         connection.execute(update(table).where(table.c.code == code).values(data_version=version))
-    batch: list[dict] = []
+    columns = (next(iter(table.primary_key.columns)).name, "data_version", "code", "body")
     stored = 0
-    for document in documents:
-        batch.append(document)
-        if len(batch) == _BATCH:
-            connection.execute(insert(table), batch)
-            stored += len(batch)
-            batch.clear()
-    if batch:
-        connection.execute(insert(table), batch)
+    for batch in iter(lambda: list(itertools.islice(documents, _BATCH)), []):
+        bulk.insert(connection, table, columns, batch)
         stored += len(batch)
     return stored
 

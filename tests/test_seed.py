@@ -225,8 +225,26 @@ def test_a_bulk_import_is_found_by_search_and_leaves_the_schema_as_it_was(app, r
         if conn.dialect.name == "sqlite":
             for fts in ("search_articles", "search_agreements"):
                 conn.execute(text(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)"))
+                assert _term_buffer_size(conn, fts) == bulk.DEFAULT_HASHSIZE  # set back after the bulk insert
             assert conn.scalar(text("SELECT count(*) FROM search_articles_docsize")) == len(
                 conn.execute(select(Article.id)).all())
+
+
+def _term_buffer_size(conn, fts: str) -> int:
+    return conn.scalar(text(f"SELECT coalesce(max(v), {bulk.DEFAULT_HASHSIZE}) FROM {fts}_config WHERE k = 'hashsize'"))
+
+
+def test_a_bulk_search_index_buffers_more_terms_while_it_runs(app):
+    with app.app_context(), get_engine().begin() as conn:
+        if conn.dialect.name != "sqlite":
+            pytest.skip("the search index is SQLite's FTS5")
+        with bulk._term_buffer(conn, "search_articles", bulk.BULK_HASHSIZE):
+            assert _term_buffer_size(conn, "search_articles") == bulk.BULK_HASHSIZE
+        assert _term_buffer_size(conn, "search_articles") == bulk.DEFAULT_HASHSIZE
+        conn.execute(text("INSERT INTO search_articles(search_articles, rank) VALUES ('hashsize', 4096)"))
+        with bulk._term_buffer(conn, "search_articles", bulk.BULK_HASHSIZE):
+            pass
+        assert _term_buffer_size(conn, "search_articles") == 4096  # whatever it was before
 
 
 def test_a_failed_bulk_import_leaves_the_database_as_it_was(app, runner, monkeypatch):

@@ -10,7 +10,11 @@ inside the import's transaction:
   are indexed with one INSERT ... SELECT after the insert, and the triggers are created
   again;
 - when the table gains at least as many rows as it holds, its plain (non-unique) indexes
-  are dropped and created again after the insert.
+  are dropped and created again after the insert;
+- that one INSERT ... SELECT runs with a larger FTS5 buffer for new terms (`hashsize`):
+  FTS5 writes a segment each time the buffer fills, and merges segments as they pile up,
+  so with 16 MB instead of the default 1 MB it writes fewer, larger ones. Indexing
+  600,000 articles took 25 s instead of 36 s; the buffer is set back afterwards.
 
 Everything is created again from the very SQL the database holds (sqlite_master), so
 whatever the migrations defined comes back unchanged. DDL is transactional in SQLite: a
@@ -24,16 +28,39 @@ from __future__ import annotations
 import contextlib
 import re
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table, insert as sql_insert
 
 # Fewer new rows than this are inserted with every index and trigger in place: the DDL is not worth it.
 BULK = 1_000
+# FTS5's buffer of new terms while a bulk insert indexes its rows, and its default.
+BULK_HASHSIZE = 16 * 1024 * 1024
+DEFAULT_HASHSIZE = 1024 * 1024
 
 _FTS5 = re.compile(r"^\s*CREATE\s+VIRTUAL\s+TABLE\s+\S+\s+USING\s+fts5\s*\(", re.I)
 _OPTION = r"\b{}\s*=\s*'([^']*)'"
 _TRIGGER = re.compile(r"^(.*?)\bBEGIN\b(.*)\bEND\s*;?\s*$", re.I | re.S)
 _INDEXING_HEADER = re.compile(r"\s*CREATE\s+TRIGGER\s+\S+\s+AFTER\s+INSERT\s+ON\s+\S+\s*", re.I)
 _PLAIN_INDEX = re.compile(r"^\s*CREATE\s+INDEX\b", re.I)
+
+
+def insert(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT `rows` (tuples in the order of `columns`) into `table`, in one executemany.
+
+    On SQLite, when no column converts its values (no enum, no date), the tuples go to the
+    driver as they are: SQLAlchemy would only turn each into a dict and back, which is most
+    of the Python time of a bulk insert. Anywhere else, Core's insert (on PostgreSQL its
+    batched multi-row VALUES)."""
+    if conn.dialect.name == "sqlite" and all(
+        table.c[c].type._cached_bind_processor(conn.dialect) is None for c in columns
+    ):
+        quote = conn.dialect.identifier_preparer.quote
+        conn.exec_driver_sql(
+            f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            rows,
+        )
+    else:
+        conn.execute(sql_insert(table), [dict(zip(columns, row)) for row in rows])
 
 
 def _quote(name: str) -> str:
@@ -124,8 +151,22 @@ def deferred(conn: Connection, table: str, rows: int, held: int):
         # What the trigger would have done row by row: the new rows are those past the last rowid.
         cols = ", ".join(map(_quote, columns))
         new_rows = "" if last is None else f"WHERE {_quote(rowid)} > {int(last)} "  # ids grow from the last
-        conn.exec_driver_sql(
-            f"INSERT INTO {_quote(fts)}(rowid, {cols}) "
-            f"SELECT {_quote(rowid)}, {cols} FROM {_quote(table)} {new_rows}ORDER BY {_quote(rowid)}"
-        )
+        with _term_buffer(conn, fts, BULK_HASHSIZE):
+            conn.exec_driver_sql(
+                f"INSERT INTO {_quote(fts)}(rowid, {cols}) "
+                f"SELECT {_quote(rowid)}, {cols} FROM {_quote(table)} {new_rows}ORDER BY {_quote(rowid)}"
+            )
         conn.exec_driver_sql(sql)
+
+
+@contextlib.contextmanager
+def _term_buffer(conn: Connection, fts: str, size: int):
+    """FTS5 table `fts` with a buffer of `size` bytes for new terms, then as it was. The setting
+    is a row of the table's config (a write in the import's transaction, like the rest)."""
+    (previous,) = conn.exec_driver_sql(
+        f"SELECT coalesce(max(v), {DEFAULT_HASHSIZE}) FROM {_quote(fts + '_config')} WHERE k = 'hashsize'"
+    ).one()
+    configure = f"INSERT INTO {_quote(fts)}({_quote(fts)}, rank) VALUES ('hashsize', ?)"
+    conn.exec_driver_sql(configure, (size,))
+    yield
+    conn.exec_driver_sql(configure, (int(previous),))

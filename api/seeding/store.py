@@ -1,8 +1,8 @@
 """The database side of the import: what it holds (as natural-key rows), the difference
-with the files, and writing that difference with executemany in large batches: on
+with the files, and writing that difference with executemany in large batches (bulk.insert: on
 SQLite plain tuples straight to the driver where no column converts its values, with
-the search triggers and secondary indexes of a large insert deferred (bulk.py);
-elsewhere Core's insert.
+the search triggers and secondary indexes of a large insert deferred; elsewhere Core's
+insert).
 
 No ORM unit of work: the existing natural keys are read once into dicts, compared
 in Python, and only the rows that differ are written.
@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from api import models
 from api.seeding import bulk
@@ -295,26 +295,10 @@ def _execute(conn: Connection, statement, parameters: list[dict], tick: Callable
 
 
 def _insert(conn: Connection, kind: str, columns: tuple[str, ...], rows: list[tuple], tick) -> None:
-    """INSERT `rows` (tuples in the order of `columns`).
-
-    On SQLite, when no column converts its values (no enum, no date), the tuples go
-    to the driver's executemany as they are: SQLAlchemy would only turn each into a
-    dict and back, which is most of the Python time of a bulk import. Anywhere else,
-    Core's insert (on PostgreSQL its batched multi-row VALUES)."""
-    table = T[kind]
-    if conn.dialect.name == "sqlite" and _plain_columns(conn, table, columns):
-        quote = conn.dialect.identifier_preparer.quote
-        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-               f"VALUES ({', '.join('?' * len(columns))})")  # fmt: skip
-        for batch in _batches(rows):
-            conn.exec_driver_sql(sql, batch)
-            tick(len(batch))
-    else:
-        _execute(conn, insert(table), [dict(zip(columns, row)) for row in rows], tick)
-
-
-def _plain_columns(conn: Connection, table, columns: tuple[str, ...]) -> bool:
-    return all(table.c[c].type._cached_bind_processor(conn.dialect) is None for c in columns)
+    """INSERT `rows` (tuples in the order of `columns`), a batch at a time."""
+    for batch in _batches(rows):
+        bulk.insert(conn, T[kind], columns, batch)
+        tick(len(batch))
 
 
 def write(conn: Connection, desired: Rows, existing: Rows, identity: dict, ids: Ids,
