@@ -137,6 +137,20 @@ def test_a_jsonl_error_names_the_line_of_the_document(app, runner, tmp_path):
     assert dump(app) == before
 
 
+def test_json_lines_read_as_the_standard_library_reads_them():
+    from api.seeding.reading import _parse_jsonl
+
+    lines = ['{"id": "a", "title": "\\u00e9", "n": 1.5}', '{"big": 123456789012345678901234567890, "x": NaN}',
+             '{"id": "b",}']
+    documents, errors = _parse_jsonl("bulk.jsonl", "\n".join(lines))
+
+    assert [d.data for d in documents][0] == {"id": "a", "title": "\u00e9", "n": 1.5}
+    assert documents[1].data["big"] == 123456789012345678901234567890  # beyond orjson's 64 bits
+    assert documents[1].data["x"] != documents[1].data["x"]  # NaN, as json.loads reads it
+    assert [(e.line, e.message) for e in errors] == [
+        (3, "Expecting property name enclosed in double quotes (column 12).")]
+
+
 def test_a_missing_path_is_an_error(runner, tmp_path):
     result = runner.invoke(args=["seed", str(tmp_path / "nowhere")])
 
