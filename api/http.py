@@ -69,6 +69,9 @@ def wants_csv(args: dict) -> bool:
         return True
     if args.get("format") == "json":
         return False
+    accept = request.headers.get("Accept", "")
+    if accept in ("", "*/*") or ("csv" not in accept and "*" not in accept):
+        return False  # no range that could prefer CSV: no need to parse the header
     best = request.accept_mimetypes.best_match(["application/json", CSV_MIMETYPE])
     return best == CSV_MIMETYPE and request.accept_mimetypes[CSV_MIMETYPE] > request.accept_mimetypes["application/json"]
 

@@ -1,6 +1,8 @@
 """Query parameters of every endpoint: validated, documented, unknown ones rejected."""
 from __future__ import annotations
 
+import functools
+
 from flask import has_request_context, request
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 from webargs.fields import DelimitedList
@@ -31,14 +33,18 @@ class QueryArgs(Schema):
     @pre_load
     def _reject_repeats(self, data, **kwargs):
         if has_request_context():
-            errors = {}
-            for name, field in self.fields.items():
-                key = field.data_key or name
-                if not isinstance(field, fields.List) and len(request.args.getlist(key)) > 1:
-                    errors[key] = ["Give this parameter once; it was repeated."]
-            if errors:
-                raise ValidationError(errors)
+            single = self._single_valued
+            repeated = {key for key, values in request.args.lists() if len(values) > 1 and key in single}
+            if repeated:
+                raise ValidationError({key: ["Give this parameter once; it was repeated."]
+                                       for key in single if key in repeated})
         return data
+
+    @functools.cached_property
+    def _single_valued(self) -> dict[str, None]:
+        """The parameters given at most once, in the order of the fields (the errors' order)."""
+        return {field.data_key or name: None for name, field in self.fields.items()
+                if not isinstance(field, fields.List)}
 
 
 def _list(inner, description, example):

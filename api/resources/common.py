@@ -1,12 +1,14 @@
 """The one way every list endpoint answers: a page of JSON, or every row as CSV."""
 from __future__ import annotations
 
+import weakref
 from typing import Callable
 
 from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
 
 from api import dataversion, http, search
 from api.db import get_session
@@ -32,6 +34,16 @@ class ArgumentsParser(FlaskParser):
     def __init__(self):
         super().__init__()
         self._empty_query: dict[int, dict] = {}
+        self._multiple_keys: weakref.WeakKeyDictionary[Schema, frozenset] = weakref.WeakKeyDictionary()
+
+    def load_querystring(self, req, schema):
+        """The query as a plain dict: a list for each parameter whose field takes several values,
+        the first value for any other, as webargs' MultiDictProxy would give it, without the
+        proxy's lookups on every field (a sixth of parsing the article filters)."""
+        multiple = self._multiple_keys.get(schema)
+        if multiple is None:
+            multiple = self._multiple_keys[schema] = frozenset(MultiDictProxy({}, schema).multiple_keys)
+        return {key: values if key in multiple else values[0] for key, values in req.args.lists()}
 
     def parse(self, argmap, req=None, *, location=None, **kwargs):
         if location != "query" or not isinstance(argmap, Schema) or request.query_string:
