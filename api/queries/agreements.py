@@ -236,38 +236,44 @@ def agreement_id(session: Session, slug: str) -> int:
 @functools.cache
 def _detail_statements() -> SimpleNamespace:
     """The statements behind the details of some agreements, built once: each use only binds
-    :slug or the :aids (building a select() costs more than SQLite takes to run it)."""
-    aids = bindparam("aids", expanding=True)
+    :slug or the :aids, a list bound as one value (`in_ids`), so that the writers' statements for
+    500 agreements run on the DBAPI cursor too (building a select() costs more than SQLite takes
+    to run it, and SQLAlchemy's rows cost half of reading 30,000 citations)."""
+    def aids(column):
+        return in_ids(column, "aids")
+
     agreements = select(*_columns(), Agreement.entry_into_force_rule, Agreement.summary).select_from(_from())
     return SimpleNamespace(
         agreement=agreements.where(Agreement.slug == bindparam("slug")),
         every_agreement=agreements.order_by(Agreement.id),
-        some_agreements=agreements.where(Agreement.id.in_(aids)).order_by(Agreement.id),
-        superseded_by=select(Agreement.supersedes_id, Agreement.slug).where(rare(Agreement.supersedes_id.in_(aids))),
-        # Every citation the representations need, in one statement.
+        some_agreements=agreements.where(aids(Agreement.id)).order_by(Agreement.id),
+        superseded_by=select(Agreement.supersedes_id, Agreement.slug).where(rare(aids(Agreement.supersedes_id))),
+        # Every citation the representations need, in one statement; unordered, as the
+        # citations of a page of articles: Python sorts them by id faster than SQLite.
         citations=citation_select(
-            Citation.agreement_id.in_(aids),
-            Citation.event_id.in_(select(Event.id).where(Event.agreement_id.in_(aids))),
-            and_(Citation.article_id.in_(select(Article.id).where(Article.agreement_id.in_(aids))),
+            aids(Citation.agreement_id),
+            Citation.event_id.in_(select(Event.id).where(aids(Event.agreement_id))),
+            and_(Citation.article_id.in_(select(Article.id).where(aids(Article.agreement_id))),
                  Citation.sector_id.is_not(None)),
             Citation.alternative_id.in_(_alternative_ids(aids)),
+            ordered=False,
         ),
         alternatives=select(Alternative.id, Alternative.agreement_id, Alternative.event_id, Alternative.field,
                             Alternative.value, Alternative.note)
         .where(Alternative.id.in_(_alternative_ids(aids))).order_by(Alternative.field, Alternative.id),
         events=_events_select().add_columns(Event.agreement_id.label("agreement_id"))
-        .where(Event.agreement_id.in_(aids)),
+        .where(aids(Event.agreement_id)),
         parties=select(AgreementParty.agreement_id, Party.code, Party.name, Party.kind, AgreementParty.role)
         .join(Party, Party.id == AgreementParty.party_id)
-        .where(AgreementParty.agreement_id.in_(aids)).order_by(AgreementParty.id),
+        .where(aids(AgreementParty.agreement_id)).order_by(AgreementParty.id),
         article_sectors=select(Sector.id, Sector.slug, Sector.name, Article.agreement_id,
                                Article.id.label("article_id"), Article.number)
         .join(ArticleSector, ArticleSector.sector_id == Sector.id)
         .join(Article, Article.id == ArticleSector.article_id)
-        .where(Article.agreement_id.in_(aids)).order_by(Sector.slug, Article.number),
+        .where(aids(Article.agreement_id)).order_by(Sector.slug, Article.number),
         agreement_sectors=select(AgreementSector.agreement_id, Sector.id, Sector.slug, Sector.name,
                                  AgreementSector.note)
-        .join(AgreementSector, AgreementSector.sector_id == Sector.id).where(AgreementSector.agreement_id.in_(aids)),
+        .join(AgreementSector, AgreementSector.sector_id == Sector.id).where(aids(AgreementSector.agreement_id)),
     )
 
 
@@ -297,15 +303,17 @@ def _assemble(connection, rows) -> list[dict]:
     statements = _detail_statements()
     params = {"aids": [row.id for row in rows]}
     superseded_by = defaultdict(list)
-    for s in connection.execute(statements.superseded_by, params).all():
-        superseded_by[s.supersedes_id].append(s.slug)
+    for supersedes, slug in fetch_all(connection, statements.superseded_by, params):
+        superseded_by[supersedes].append(slug)
 
     agreement_sources, sector_sources = defaultdict(list), defaultdict(list)
     event_sources, tag_sources, alt_sources = defaultdict(list), defaultdict(list), defaultdict(list)
     # Unpacked by position: a detail cites a hundred sources or so, and named access on each
     # row was a third of the time spent rendering every agreement (api/renderings.py).
+    citations = fetch_all(connection, statements.citations, params)
+    citations.sort()  # in the order recorded
     for (_, agreement, event, article, alternative, field, sector, _, locator,
-         slug, title, url, publisher) in connection.execute(statements.citations, params).all():
+         slug, title, url, publisher) in citations:
         source = cited_source(slug, title, url, publisher, locator)
         if agreement is not None and sector is not None:
             sector_sources[(agreement, sector)].append(source)
@@ -319,10 +327,10 @@ def _assemble(connection, rows) -> list[dict]:
             alt_sources[alternative].append(source)
 
     disputes: dict[tuple, dict] = defaultdict(dict)
-    for alt in connection.execute(statements.alternatives, params).all():
-        subject = ("agreement", alt.agreement_id) if alt.agreement_id is not None else ("event", alt.event_id)
-        disputes[subject].setdefault(alt.field, []).append(
-            {"value": alt.value, "note": alt.note, "sources": alt_sources.get(alt.id, [])})
+    for alternative, agreement, event, field, value, note in fetch_all(connection, statements.alternatives, params):
+        subject = ("agreement", agreement) if agreement is not None else ("event", event)
+        disputes[subject].setdefault(field, []).append(
+            {"value": value, "note": note, "sources": alt_sources.get(alternative, [])})
 
     events = defaultdict(list)  # by (agreement, party code or None)
     for e in connection.execute(statements.events, params).all():
@@ -337,8 +345,7 @@ def _assemble(connection, rows) -> list[dict]:
     # by that pair keeps the order and makes the membership test constant time.
     sectors: dict[tuple[int, int], dict] = {}  # by (agreement, sector)
     seen: dict[tuple[int, int], dict] = {}
-    for sector, slug, name, agreement, article, number in connection.execute(statements.article_sectors,
-                                                                              params).all():
+    for sector, slug, name, agreement, article, number in fetch_all(connection, statements.article_sectors, params):
         key = (agreement, sector)
         entry = sectors.get(key)
         if entry is None:
@@ -346,13 +353,13 @@ def _assemble(connection, rows) -> list[dict]:
             seen[key] = {}
         entry["articles"].append(number)
         _add_sources(seen[key], tag_sources.get((article, sector), ()))
-    for s in connection.execute(statements.agreement_sectors, params).all():
-        key = (s.agreement_id, s.id)
+    for agreement, sector, slug, name, note in fetch_all(connection, statements.agreement_sectors, params):
+        key = (agreement, sector)
         entry = sectors.get(key)
         if entry is None:
-            entry = sectors[key] = {"slug": s.slug, "name": s.name, "articles": [], "note": None, "sources": []}
+            entry = sectors[key] = {"slug": slug, "name": name, "articles": [], "note": None, "sources": []}
             seen[key] = {}
-        entry["note"] = s.note
+        entry["note"] = note
         _add_sources(seen[key], sector_sources.get(key, ()))
     by_agreement = defaultdict(list)
     for key, entry in sectors.items():
@@ -380,9 +387,10 @@ def _add_sources(seen: dict, sources) -> None:
 
 
 def _alternative_ids(aids):
+    """The alternatives of the agreements and their events; `aids(column)` tests a column."""
     return union_all(
-        select(Alternative.id).where(rare(Alternative.agreement_id.in_(aids))),
-        select(Alternative.id).where(rare(Alternative.event_id.in_(select(Event.id).where(Event.agreement_id.in_(aids))))),
+        select(Alternative.id).where(rare(aids(Alternative.agreement_id))),
+        select(Alternative.id).where(rare(Alternative.event_id.in_(select(Event.id).where(aids(Event.agreement_id))))),
     )
 
 
