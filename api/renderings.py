@@ -18,11 +18,12 @@ import hashlib
 import importlib
 import itertools
 from pathlib import Path
+from typing import Iterator
 
 from flask import Response, current_app
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
-from api import dataversion
+from api import dataversion, forked
 from api.db import get_session
 from api.driver import fetch_all, read_value
 from api.jsonbody import compiled, json_response
@@ -38,7 +39,9 @@ SHAPING_MODULES = (
     "api.models", "api.queries.common", "api.queries.agreements", "api.queries.articles", "schemas.resources",
     "api.jsonbody", "api.jsonprovider", __name__,
 )
-_BATCH = 500
+_BATCH = 500  # documents per INSERT
+# Documents read per round of statements, and rendered per task of a worker process (api/forked.py).
+_AGREEMENT_BATCH, _ARTICLE_BATCH = 500, 1000
 _TABLE = AgreementRendering.__table__
 _ARTICLES = ArticleRendering.__table__
 _CURRENT_VERSION = select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery()
@@ -125,35 +128,50 @@ def refresh(connection: Connection, changed: list[int] | None = None) -> int:
 
 
 def _refresh_agreements(connection: Connection, changed: list[int] | None, version: int, code: str) -> int:
-    dump = compiled(AgreementSchema)
     changed_rows = None if changed is None else _TABLE.c.agreement_id.in_(changed)
-    # The bytes `json_response` would send: the same provider, the same settings.
-    return _replace(connection, _TABLE, changed_rows, version, code, (
-        (agreement_id, version, code, current_app.json.response(dump(document)).get_data(as_text=True))
-        for agreement_id, document in queries.every_detail(connection, changed)))
+    batches = queries.detail_batches(connection, changed, batch=_AGREEMENT_BATCH)
+    return _replace(connection, _TABLE, changed_rows, version, code, _rendered(_agreement_bodies, batches))
 
 
 def _refresh_articles(connection: Connection, changed: list[int] | None, version: int, code: str) -> int:
-    dump, encode = compiled(ArticleSchema), current_app.json.dumps  # what `article_items` embeds
     changed_rows = None if changed is None else _ARTICLES.c.article_id.in_(
         select(Article.id).where(in_ids(Article.agreement_id, "changed", changed)))
-    return _replace(connection, _ARTICLES, changed_rows, version, code, (
-        (article_id, version, code, encode(dump(item)))
-        for article_id, item in articles.every_item(connection, changed)))
+    batches = articles.item_batches(connection, changed, batch=_ARTICLE_BATCH)
+    return _replace(connection, _ARTICLES, changed_rows, version, code, _rendered(_article_bodies, batches))
+
+
+def _rendered(render, batches) -> Iterator[tuple[int, str]]:
+    """(id, body) of the documents of every batch: `render(*batch)` for each, in worker processes
+    (api/forked.py) while this one reads the next batches and writes the documents rendered."""
+    for bodies in forked.results((render, batch) for batch in batches):
+        yield from bodies
+
+
+def _agreement_bodies(rows, read) -> list[tuple[int, str]]:
+    dump = compiled(AgreementSchema)
+    # The bytes `json_response` would send: the same provider, the same settings.
+    return [(subject, current_app.json.response(dump(document)).get_data(as_text=True))
+            for subject, document in queries.build_details(rows, read)]
+
+
+def _article_bodies(rows, read) -> list[tuple[int, str]]:
+    dump, encode = compiled(ArticleSchema), current_app.json.dumps  # what `article_items` embeds
+    return [(subject, encode(dump(item))) for subject, item in articles.build_items(rows, read)]
 
 
 def _replace(connection: Connection, table, changed_rows, version: int, code: str, documents) -> int:
     """Delete the documents of `table` matching `changed_rows` (all of them when None), carry the
-    others of this code over to `version`, then insert `documents` (tuples: the subject's id, the
-    data version, the code, the body) a batch at a time; returns how many."""
+    others of this code over to `version`, then insert `documents` ((the subject's id, the body)
+    pairs) a batch at a time; returns how many."""
     if changed_rows is None:
         connection.execute(delete(table))
     else:
         connection.execute(delete(table).where(changed_rows))
         connection.execute(update(table).where(table.c.code == code).values(data_version=version))
     columns = (next(iter(table.primary_key.columns)).name, "data_version", "code", "body")
+    rows = ((subject, version, code, body) for subject, body in documents)
     stored = 0
-    for batch in iter(lambda: list(itertools.islice(documents, _BATCH)), []):
+    for batch in iter(lambda: list(itertools.islice(rows, _BATCH)), []):
         bulk.insert(connection, table, columns, batch)
         stored += len(batch)
     return stored

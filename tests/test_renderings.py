@@ -2,13 +2,15 @@
 assembly, never stale."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from sqlalchemy import func, select, update
 
 from api import dataversion, jsonbody
 from api.db import get_engine
 from api.models import Agreement, AgreementRendering, Article, ArticleRendering
-from tests.seed_fixtures.helpers import FIXTURES, GOOD, copy_good
+from tests.seed_fixtures.helpers import FIXTURES, GOOD, copy_good, dump, edit
 
 ALPHA = "alpha-beta-treaty-2020"
 GAMMA = "gamma-gas-memorandum-2021"
@@ -257,3 +259,70 @@ def test_import_text_renders_its_articles_again_and_carries_the_others_over(seed
     items = seeded.test_client().get(f"/v1/articles?agreement={ALPHA}").json["items"]
     # Article 1's marked item was rendered again; the file has texts for 1 to 3.
     assert [(item["number"], bool(item["text"])) for item in items] == [(1, True), (2, True), (3, True), (4, False)]
+
+
+
+@pytest.fixture
+def project_seeded(app, runner):
+    """A database of its own seeded from seeds/: six agreements, ninety-odd articles."""
+    result = runner.invoke(args=["seed", "seeds"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.fixture
+def small_tasks(monkeypatch):
+    """A few documents per batch, so that the seeds make several calls of the worker processes;
+    the calls submitted to them."""
+    from api import forked, renderings
+
+    monkeypatch.setattr(renderings, "_AGREEMENT_BATCH", 1)
+    monkeypatch.setattr(renderings, "_ARTICLE_BATCH", 10)
+    submitted = []
+
+    class Recorded(forked.ProcessPoolExecutor):
+        def submit(self, function, *args):
+            submitted.append(function.__name__)
+            return super().submit(function, *args)
+
+    monkeypatch.setattr(forked, "ProcessPoolExecutor", Recorded)
+    return submitted
+
+
+def _bodies(app) -> list:
+    with app.app_context(), get_engine().connect() as conn:
+        return [*conn.execute(select(AgreementRendering.agreement_id, AgreementRendering.body)
+                              .order_by(AgreementRendering.agreement_id)),
+                *conn.execute(select(ArticleRendering.article_id, ArticleRendering.body)
+                              .order_by(ArticleRendering.article_id))]
+
+
+def test_documents_rendered_in_child_processes_are_the_same(project_seeded, runner, small_tasks):
+    rendered_here = _bodies(project_seeded)
+    assert small_tasks == [] and len(rendered_here) > 90
+    _execute(project_seeded, update(AgreementRendering).values(code="another release"))
+    _execute(project_seeded, update(ArticleRendering).values(code="another release"))
+
+    result = runner.invoke(args=["seed", "seeds"])  # nothing changed, but every document is stale
+    assert result.exit_code == 0, result.output
+    assert small_tasks == ["_agreement_bodies"] * 6 + ["_article_bodies"] * 10  # 92 articles, 10 a batch
+    assert _bodies(project_seeded) == rendered_here
+    assert "another release" not in {code for _, _, code in _renderings(project_seeded)}
+
+
+def test_a_rendering_that_fails_in_a_child_fails_the_seed_and_changes_nothing(project_seeded, runner, small_tasks,
+                                                                             monkeypatch, tmp_path):
+    from api.queries import articles
+
+    before = dump(project_seeded)
+    monkeypatch.setattr(articles, "_build", lambda rows, read: 1 / 0)
+    changed = tmp_path / "seeds"
+    shutil.copytree("seeds", changed)
+    edit(changed / "agreements" / "instc-agreement-2000.yaml", "\ntitle: ", "\ntitle: Revised ")
+
+    result = runner.invoke(args=["seed", str(changed)])
+    assert result.exit_code == 1
+    assert "Rendering the stored documents failed; nothing was written." in result.output
+    assert "ZeroDivisionError" in result.output
+    assert small_tasks
+    assert dump(project_seeded) == before

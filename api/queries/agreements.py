@@ -285,9 +285,10 @@ def detail(session: Session, slug: str) -> dict:
     return _assemble(connection, [row])[0]
 
 
-def every_detail(connection, ids: list[int] | None = None, batch: int = 500) -> Iterator[tuple[int, dict]]:
-    """(internal id, detail) of every agreement, or of those with these internal ids, `batch`
-    agreements per round of statements, for the writers that render them (api/renderings.py)."""
+def detail_batches(connection, ids: list[int] | None = None, batch: int = 500) -> Iterator[tuple]:
+    """For the writers that render them (api/renderings.py): every agreement, or those with these
+    internal ids, `batch` at a time, as the rows their details are built from, read in the
+    caller's transaction. `build_details` builds them from those rows alone, anywhere."""
     statements = _detail_statements()
     if ids is None:
         rows = connection.execute(statements.every_agreement).all()
@@ -295,23 +296,44 @@ def every_detail(connection, ids: list[int] | None = None, batch: int = 500) -> 
         rows = connection.execute(statements.some_agreements, {"aids": ids}).all()
     for start in range(0, len(rows), batch):
         chunk = rows[start:start + batch]
-        yield from zip([row.id for row in chunk], _assemble(connection, chunk))
+        yield chunk, _read(connection, chunk)
+
+
+def build_details(rows, read: tuple) -> list[tuple[int, dict]]:
+    """(internal id, detail) of the agreements of a batch of `detail_batches`."""
+    return list(zip([row.id for row in rows], _build(rows, read)))
 
 
 def _assemble(connection, rows) -> list[dict]:
     """The details of the agreements in `rows`, from the same eight statements whatever their number."""
-    statements = _detail_statements()
-    params = {"aids": [row.id for row in rows]}
+    return _build(rows, _read(connection, rows))
+
+
+def _read(connection, rows) -> tuple:
+    """The rows the details of the agreements in `rows` are built from (see `_build`)."""
+    statements, params = _detail_statements(), {"aids": [row.id for row in rows]}
+    superseded = fetch_all(connection, statements.superseded_by, params)
+    citations = fetch_all(connection, statements.citations, params)
+    citations.sort()  # in the order recorded
+    return (
+        superseded, citations, fetch_all(connection, statements.alternatives, params),
+        connection.execute(statements.events, params).all(), connection.execute(statements.parties, params).all(),
+        fetch_all(connection, statements.article_sectors, params),
+        fetch_all(connection, statements.agreement_sectors, params),
+    )
+
+
+def _build(rows, read: tuple) -> list[dict]:
+    """The details of the agreements in `rows` from what `_read` read for them."""
+    superseded, citations, alternatives, event_rows, party_rows, article_sectors, agreement_sectors = read
     superseded_by = defaultdict(list)
-    for supersedes, slug in fetch_all(connection, statements.superseded_by, params):
+    for supersedes, slug in superseded:
         superseded_by[supersedes].append(slug)
 
     agreement_sources, sector_sources = defaultdict(list), defaultdict(list)
     event_sources, tag_sources, alt_sources = defaultdict(list), defaultdict(list), defaultdict(list)
     # Unpacked by position: a detail cites a hundred sources or so, and named access on each
     # row was a third of the time spent rendering every agreement (api/renderings.py).
-    citations = fetch_all(connection, statements.citations, params)
-    citations.sort()  # in the order recorded
     for (_, agreement, event, article, alternative, field, sector, _, locator,
          slug, title, url, publisher) in citations:
         source = cited_source(slug, title, url, publisher, locator)
@@ -327,17 +349,17 @@ def _assemble(connection, rows) -> list[dict]:
             alt_sources[alternative].append(source)
 
     disputes: dict[tuple, dict] = defaultdict(dict)
-    for alternative, agreement, event, field, value, note in fetch_all(connection, statements.alternatives, params):
+    for alternative, agreement, event, field, value, note in alternatives:
         subject = ("agreement", agreement) if agreement is not None else ("event", event)
         disputes[subject].setdefault(field, []).append(
             {"value": value, "note": note, "sources": alt_sources.get(alternative, [])})
 
     events = defaultdict(list)  # by (agreement, party code or None)
-    for e in connection.execute(statements.events, params).all():
+    for e in event_rows:
         events[(e.agreement_id, e.party)].append(
             event_item(e, event_sources[e.id], disputes.get(("event", e.id), {})))
     parties = defaultdict(list)
-    for p in connection.execute(statements.parties, params).all():
+    for p in party_rows:
         parties[p.agreement_id].append({"code": p.code, "name": p.name, "kind": p.kind.value, "role": p.role,
                                         "events": events.get((p.agreement_id, p.code), [])})
 
@@ -345,7 +367,7 @@ def _assemble(connection, rows) -> list[dict]:
     # by that pair keeps the order and makes the membership test constant time.
     sectors: dict[tuple[int, int], dict] = {}  # by (agreement, sector)
     seen: dict[tuple[int, int], dict] = {}
-    for sector, slug, name, agreement, article, number in fetch_all(connection, statements.article_sectors, params):
+    for sector, slug, name, agreement, article, number in article_sectors:
         key = (agreement, sector)
         entry = sectors.get(key)
         if entry is None:
@@ -353,7 +375,7 @@ def _assemble(connection, rows) -> list[dict]:
             seen[key] = {}
         entry["articles"].append(number)
         _add_sources(seen[key], tag_sources.get((article, sector), ()))
-    for agreement, sector, slug, name, note in fetch_all(connection, statements.agreement_sectors, params):
+    for agreement, sector, slug, name, note in agreement_sectors:
         key = (agreement, sector)
         entry = sectors.get(key)
         if entry is None:

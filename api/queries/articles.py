@@ -161,41 +161,52 @@ def load(session: Session, rows) -> list[dict]:
 
 
 def load_rows(connection: Connection, rows) -> list[dict]:
-    ids = [row.id for row in rows]
+    return _build(rows, _read(connection, [row.id for row in rows]))
+
+
+def _read(connection: Connection, ids: list[int]) -> tuple:
+    """The rows the articles `ids` are built from: their alternatives, citations and tags."""
+    if not ids:
+        return [], [], []
+    statements, params = _load_statements(), {"ids": ids}
+    alternatives = fetch_all(connection, statements.alternatives, params)
+    if alternatives:
+        citations = fetch_all(connection, statements.disputed_citations,
+                              {"ids": ids, "alternatives": [row[0] for row in alternatives]})
+    else:  # most pages: looking for the sources of no disputed value cost a fifth of the citations' read
+        citations = fetch_all(connection, statements.citations, params)
+    citations.sort()  # in the order recorded
+    return alternatives, citations, fetch_all(connection, statements.tags, params)
+
+
+def _build(rows, read: tuple) -> list[dict]:
+    """The list items of the articles in `rows` from what `_read` read for them."""
+    alternatives, citations, tags = read
     sectors, clause_types = defaultdict(list), defaultdict(list)
     sources, tag_sources, alt_sources = defaultdict(list), defaultdict(list), defaultdict(list)
     disputes = defaultdict(dict)
-    if ids:
-        statements, params = _load_statements(), {"ids": ids}
-        alternatives = fetch_all(connection, statements.alternatives, params)
-        if alternatives:
-            citations = fetch_all(connection, statements.disputed_citations,
-                                  {"ids": ids, "alternatives": [row[0] for row in alternatives]})
-        else:  # most pages: looking for the sources of no disputed value cost a fifth of the citations' read
-            citations = fetch_all(connection, statements.citations, params)
-        citations.sort()  # in the order recorded
-        # Rows unpacked by position: named access on every row cost more than building the items.
-        for (_, _, _, article, alternative, _, sector, clause_type, locator,
-             slug, title, url, publisher) in citations:
-            source = cited_source(slug, title, url, publisher, locator)
-            if alternative is not None:
-                alt_sources[alternative].append(source)
-            elif sector is not None:
-                tag_sources[(article, "sector", sector)].append(source)
-            elif clause_type is not None:
-                tag_sources[(article, "clause_type", clause_type)].append(source)
-            else:
-                sources[article].append(source)
-        for kind, article, tag, slug, name, paragraph in fetch_all(connection, statements.tags, params):
-            if kind == 0:
-                sectors[article].append({"slug": slug, "name": name,
-                                         "sources": tag_sources.get((article, "sector", tag), [])})
-            else:
-                clause_types[article].append({"slug": slug, "name": name, "paragraph": paragraph,
-                                              "sources": tag_sources.get((article, "clause_type", tag), [])})
-        for alternative, article, field, value, note in alternatives:
-            disputes[article].setdefault(field, []).append(
-                {"value": value, "note": note, "sources": alt_sources.get(alternative, [])})
+    # Rows unpacked by position: named access on every row cost more than building the items.
+    for (_, _, _, article, alternative, _, sector, clause_type, locator,
+         slug, title, url, publisher) in citations:
+        source = cited_source(slug, title, url, publisher, locator)
+        if alternative is not None:
+            alt_sources[alternative].append(source)
+        elif sector is not None:
+            tag_sources[(article, "sector", sector)].append(source)
+        elif clause_type is not None:
+            tag_sources[(article, "clause_type", clause_type)].append(source)
+        else:
+            sources[article].append(source)
+    for kind, article, tag, slug, name, paragraph in tags:
+        if kind == 0:
+            sectors[article].append({"slug": slug, "name": name,
+                                     "sources": tag_sources.get((article, "sector", tag), [])})
+        else:
+            clause_types[article].append({"slug": slug, "name": name, "paragraph": paragraph,
+                                          "sources": tag_sources.get((article, "clause_type", tag), [])})
+    for alternative, article, field, value, note in alternatives:
+        disputes[article].setdefault(field, []).append(
+            {"value": value, "note": note, "sources": alt_sources.get(alternative, [])})
     return [
         {"agreement": row.agreement, "number": row.number, "heading": row.heading, "summary": row.summary,
          "text": row.text, "sectors": sectors[row.id], "clause_types": clause_types[row.id],
@@ -204,29 +215,36 @@ def load_rows(connection: Connection, rows) -> list[dict]:
     ]
 
 
+# A row of `item_batches`, a module-level type so that it can be pickled (api/forked.py).
+ItemRow = namedtuple("ItemRow", [column.key for column in select(*_columns()).selected_columns])
+
+
 @functools.cache
 def _every_item_statements() -> SimpleNamespace:
-    page = select(*_columns()).select_from(_from()).where(in_ids(Article.id)).order_by(Article.id)
     return SimpleNamespace(
         every_id=select(Article.id).order_by(Article.id),
         ids_of=select(Article.id).where(in_ids(Article.agreement_id, "agreements")).order_by(Article.id),
-        rows=page, row=namedtuple("Row", [column.key for column in page.selected_columns]),
+        rows=select(*_columns()).select_from(_from()).where(in_ids(Article.id)).order_by(Article.id),
     )
 
 
-def every_item(connection: Connection, agreement_ids: list[int] | None = None,
-               batch: int = 1000) -> Iterator[tuple[int, dict]]:
-    """(internal id, list item) of every article, or of those of these agreements, `batch`
-    articles per round of statements, for the writers that render them (api/renderings.py)."""
+def item_batches(connection: Connection, agreement_ids: list[int] | None = None, batch: int = 1000) -> Iterator[tuple]:
+    """For the writers that render them (api/renderings.py): every article, or those of these
+    agreements, `batch` at a time, as the rows their list items are built from, read in the
+    caller's transaction. `build_items` builds them from those rows alone, anywhere."""
     statements = _every_item_statements()
     if agreement_ids is None:
         ids = [row[0] for row in fetch_all(connection, statements.every_id, {})]
     else:
         ids = [row[0] for row in fetch_all(connection, statements.ids_of, {"agreements": agreement_ids})]
     for start in range(0, len(ids), batch):
-        rows = [statements.row._make(row) for row in fetch_all(connection, statements.rows,
-                                                                {"ids": ids[start:start + batch]})]
-        yield from zip([row.id for row in rows], load_rows(connection, rows))
+        rows = [ItemRow._make(row) for row in fetch_all(connection, statements.rows, {"ids": ids[start:start + batch]})]
+        yield rows, _read(connection, [row.id for row in rows])
+
+
+def build_items(rows, read: tuple) -> list[tuple[int, dict]]:
+    """(internal id, list item) of the articles of a batch of `item_batches`."""
+    return list(zip([row.id for row in rows], _build(rows, read)))
 
 
 def _facet_party(ids):

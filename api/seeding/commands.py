@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from api import dataversion, renderings, rollups
+from api import dataversion, forked, renderings, rollups
 from api.db import get_engine
 from api.seeding import export, reading, rows, store, texts
 
@@ -96,10 +96,13 @@ def seed_command(paths: tuple[str, ...], dry_run: bool, prune: bool) -> None:
             seeds.agreements.clear()  # the rows hold it all now; memory counts at 600,000 articles
             existing, identity, ids = store.load(conn)
             changes = store.diff(desired, existing, prune)
+            counts = {kind: change.counts for kind, change in changes.items()}
             if not dry_run:
                 total = sum(len(c.create) + len(c.update) + len(c.delete) for c in changes.values())
                 with _progress(total, "Writing") as bar:
                     store.write(conn, desired, existing, identity, ids, changes, bar.update)
+                # Freed before rendering, whose worker processes would share the pages (api/forked.py).
+                del desired, existing, identity, ids, changes
                 if total:
                     dataversion.bump(conn)  # in the import's transaction: readers see both or neither
                     rollups.refresh(conn)
@@ -110,7 +113,9 @@ def seed_command(paths: tuple[str, ...], dry_run: bool, prune: bool) -> None:
                 transaction.rollback()
     except SQLAlchemyError as error:
         _fail(f"Database error; nothing was written: {getattr(error, 'orig', None) or error}")
-    _report(changes, dry_run, read, time.perf_counter() - started)
+    except forked.ChildFailed as error:
+        _fail(f"Rendering the stored documents failed; nothing was written.\n{error}")
+    _report(counts, dry_run, read, time.perf_counter() - started)
 
 
 def _refresh_statistics(conn) -> None:
@@ -129,12 +134,14 @@ def _read(conn, paths, prune: bool) -> reading.SeedSet:
         return reading.validate(parsed, known, prune, bar)
 
 
-def _report(changes: dict[str, store.Change], dry_run: bool, read: tuple[int, int], seconds: float) -> None:
+def _report(counts: dict[str, tuple[int, int, int, int]], dry_run: bool, read: tuple[int, int],
+            seconds: float) -> None:
+    """`counts`: (created, updated, unchanged, deleted) of each kind."""
     click.echo(f"{'kind':<22}{'created':>9}{'updated':>9}{'unchanged':>11}{'deleted':>9}")
     for kind in rows.KINDS:
-        created, updated, unchanged, deleted = changes[kind].counts
+        created, updated, unchanged, deleted = counts[kind]
         click.echo(f"{kind:<22}{created:>9}{updated:>9}{unchanged:>11}{deleted:>9}")
-    changed = any(c.create or c.update or c.delete for c in changes.values())
+    changed = any(created or updated or deleted for created, updated, _, deleted in counts.values())
     agreements, articles = read
     rate = f" ({articles / seconds:,.0f} articles/s)" if articles >= LARGE and seconds else ""
     summary = f"{agreements} agreements, {articles} articles read in {seconds:.1f} s{rate}."
