@@ -11,7 +11,7 @@ the writer's database connection (multiprocessing ends a forked process with `os
 it closes nothing of the writer's; the writer's output is flushed before the fork, or the
 workers would write it again). They are forked once per `results`, not per call: a child
 forked from a process holding an import's gigabytes copies every page that it or its
-parent writes to afterwards, and forking one per batch had made rendering no faster.
+parent writes to afterwards, and forking one per task had made rendering no faster.
 
 A call that fails in a worker fails the caller with the worker's traceback, and a worker
 that dies fails it too. Where `fork` is missing, or there is only one call, the calls run
@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
 
 # Worker processes at once: one per core, as the writer's reads and writes take less time than
-# the building. Capped: a batch's rows are read by one writer.
+# the building. At most four: one writer reads every batch's rows, and more would wait for it.
 CHILDREN = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
