@@ -69,6 +69,19 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+@contextlib.contextmanager
+def _nothing_written_on_failure():
+    """Around a writer's transaction: a database error, or a document that failed to render in a
+    worker process (api/forked.py), ends the command with its cause once the transaction has
+    rolled back."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        _fail(f"Database error; nothing was written: {getattr(error, 'orig', None) or error}")
+    except forked.ChildFailed as error:
+        _fail(f"Rendering the stored documents failed; nothing was written.\n{error}")
+
+
 @click.command("seed")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change, without writing.")
@@ -81,7 +94,7 @@ def seed_command(paths: tuple[str, ...], dry_run: bool, prune: bool) -> None:
     files holding one agreement document per line.
     """
     started = time.perf_counter()
-    try:
+    with _nothing_written_on_failure():
         with (
             _no_cycle_collection(), get_engine().connect() as conn, _large_cache(conn), conn.begin() as transaction
         ):
@@ -111,10 +124,6 @@ def seed_command(paths: tuple[str, ...], dry_run: bool, prune: bool) -> None:
                     renderings.refresh(conn)
             else:
                 transaction.rollback()
-    except SQLAlchemyError as error:
-        _fail(f"Database error; nothing was written: {getattr(error, 'orig', None) or error}")
-    except forked.ChildFailed as error:
-        _fail(f"Rendering the stored documents failed; nothing was written.\n{error}")
     _report(counts, dry_run, read, time.perf_counter() - started)
 
 
@@ -180,7 +189,7 @@ def import_text_command(agreement: str, file: str, dry_run: bool) -> None:
         for line, message in parsed.errors:
             click.echo(f"{file}:{line}: {message}", err=True)
         _fail("Nothing was written.")
-    try:
+    with _nothing_written_on_failure():
         with get_engine().connect() as conn, conn.begin() as transaction:
             result = texts.attach(conn, agreement, parsed.articles)
             if result is None:
@@ -191,8 +200,6 @@ def import_text_command(agreement: str, file: str, dry_run: bool) -> None:
             elif result.updated:
                 dataversion.bump(conn)  # in the same transaction as the texts
                 renderings.refresh(conn, changed=[result.agreement_id])  # only its articles changed
-    except SQLAlchemyError as error:
-        _fail(f"Database error; nothing was written: {getattr(error, 'orig', None) or error}")
     click.echo(f"matched: {len(result.matched)} ({texts.ranges(result.matched)})")
     click.echo(f"missing: {len(result.missing)} ({texts.ranges(result.missing)})")
     click.echo(f"extra: {len(result.extra)} ({texts.ranges(result.extra)})")
