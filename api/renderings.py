@@ -104,15 +104,26 @@ def article_response(slug: str, number: int) -> Response:
     return current_app.json.response(*current_app.json.embed([body]))
 
 
-def article_items(connection: Connection, ids: list[int]) -> list | None:
+def article_items(connection: Connection, ids: list[int], extra: list[dict] | None = None) -> list | None:
     """The stored list items of the articles `ids` (internal ids), in that order, ready to be
-    embedded in a response; None unless every one is current."""
+    embedded in a response; None unless every one is current. `extra` gives, item by item,
+    members to append after the stored ones (a search hit's snippet and score, in the order of
+    ArticleHitSchema, which lists them after ArticleSchema's fields)."""
     if not ids:
         return None
     found = dict(fetch_all(connection, _STORED_ARTICLES, {"ids": ids, "code": code_key()}))
     if len(found) < len(ids):
         return None
-    return current_app.json.embed([found[i] for i in ids])
+    bodies = [found[i] for i in ids]
+    if extra is not None:
+        dumps = current_app.json.dumps
+        bodies = [_appended(body, dumps(members)) if members else body for body, members in zip(bodies, extra)]
+    return current_app.json.embed(bodies)
+
+
+def _appended(body: str, members: str) -> str:
+    """The JSON object `body` followed by the members of the JSON object `members`."""
+    return body[:body.rindex("}")] + "," + members[members.index("{") + 1:]
 
 
 def refresh(connection: Connection, changed: list[int] | None = None) -> int:

@@ -182,6 +182,8 @@ def test_seed_renders_every_article(seeded):
     "/v1/articles?sector=military&sector=security&sort=-agreement", "/v1/articles?clause_type=mutual-assistance",
     "/v1/articles?has_text=false&sector=security&limit=4", "/v1/articles?party=IRN&sort=number",
     "/v1/agreements/ru-ir-comprehensive-strategic-partnership-2025/articles?sort=-number&limit=5",
+    "/v1/articles?q=assistance", "/v1/articles?q=cooperation&limit=2", "/v1/articles?q=military%20OR%20energy&sector=security",
+    "/v1/agreements/ru-ir-comprehensive-strategic-partnership-2025/articles?q=cooperation&limit=3",
 ])
 def test_a_page_of_stored_items_has_the_bytes_of_the_live_assembly(shared_seeded_app, seeded_database_url, path,
                                                                   monkeypatch):
@@ -215,16 +217,25 @@ def test_a_page_reads_the_stored_items_and_only_when_all_are_current(seeded):
     # One item of the page from another release: the whole page is assembled live.
     _execute(seeded, update(ArticleRendering).where(ArticleRendering.article_id == second).values(code="old"))
     assert _numbers(client.get(f"/v1/articles?agreement={ALPHA}")) == ALL
-    # A CSV export and a search never read them.
+    # A CSV export never reads them.
     _execute(seeded, update(ArticleRendering).where(ArticleRendering.article_id == second)
              .values(code=select(ArticleRendering.code).where(ArticleRendering.article_id == first)
                      .scalar_subquery()))
     assert _numbers(client.get(f"/v1/articles?agreement={ALPHA}")) == marked
     csv = client.get(f"/v1/articles?agreement={ALPHA}&format=csv").get_data(as_text=True).splitlines()
     assert [line.split(",")[1] for line in csv[1:]] == ["1", "2", "3", "4"]
+    # Ranked hits do, each with its own snippet and score appended; hits in another order do not.
     _mark_article(seeded, second, like=_article(seeded, ALPHA, 4))
-    hits = client.get(f"/v1/articles?agreement={ALPHA}&q=assistance").json["items"]
-    assert [(hit["number"], hit["heading"]) for hit in hits] == [(B, "Mutual assistance")]
+    ranked = client.get(f"/v1/articles?agreement={ALPHA}&q=assistance").json["items"]
+    assert [(hit["number"], hit["heading"]) for hit in ranked] == [(4, "Entry into force")]
+    assert "<mark>assistance</mark>" in ranked[0]["snippet"].lower() and ranked[0]["score"] > 0
+    assert list(ranked[0])[-2:] == ["snippet", "score"]
+    in_order = client.get(f"/v1/articles?agreement={ALPHA}&q=assistance&sort=agreement").json["items"]
+    assert [(hit["number"], hit["heading"]) for hit in in_order] == [(B, "Mutual assistance")]
+    # One hit's item from another release: the hits are assembled live.
+    _execute(seeded, update(ArticleRendering).where(ArticleRendering.article_id == second).values(code="old"))
+    ranked = client.get(f"/v1/articles?agreement={ALPHA}&q=assistance").json["items"]
+    assert [(hit["number"], hit["heading"]) for hit in ranked] == [(B, "Mutual assistance")]
 
 
 def test_an_article_is_read_from_its_stored_item_when_current(seeded):

@@ -173,8 +173,9 @@ class Prepared:
         return list(self.build(self.shape, self.params))
 
 
-# The stored renderings of the items with these ids, in that order, or None unless all are current.
-Stored = Callable[[Connection, list[int]], list | None]
+# The stored renderings of the items with these ids, in that order, or None unless all are current;
+# given a third argument, a dict per item of members to append to it (renderings.article_items).
+Stored = Callable[..., list | None]
 
 
 @dataclass
@@ -191,14 +192,15 @@ def run_page(session: Session, listing: Listing, conditions: list | Prepared, *,
     """One page of `listing` under `conditions`, in the order `sort`, after `cursor`.
 
     `stored` gives the page's items as stored renderings when all are current (see
-    `Stored`); search results, which carry a score and a snippet, are always assembled."""
+    `Stored`); ranked search hits read them too, each with its snippet and score appended.
+    Hits in another order are assembled."""
     if isinstance(conditions, Prepared) and (q or count or facets):
         conditions = conditions.bound()
     sort = sort or ("relevance" if q else listing.default_sort)
     if sort == "relevance":
         if not q:
             raise invalid_params([{"name": "sort", "value": sort, "reason": "relevance needs a search query q."}])
-        items, next_cursor = _relevance_page(session, listing, conditions, q, limit, cursor)
+        items, next_cursor = _relevance_page(session, listing, conditions, q, limit, cursor, stored)
     else:
         if q:
             conditions = [*conditions, search.matches(session, listing.search_name, listing.id_column, q)]
@@ -299,7 +301,7 @@ def _prepared_keyset(listing: Listing, build, shape: tuple, sort: str, resumed: 
 _RANK_KEYS = [SortKey(None, kind="int"), SortKey(None, kind="float"), SortKey(None, kind="int")]  # tier, score, id
 
 
-def _relevance_page(session, listing: Listing, conditions, q, limit, cursor):
+def _relevance_page(session, listing: Listing, conditions, q, limit, cursor, stored: Stored | None = None):
     """Ranked hits: the window of the first matches, best first, then the rest by id."""
     window, more_beyond = search.ranked_window(session, listing.search_name, listing.id_column, conditions, q)
     position = (0, None, None)
@@ -331,12 +333,18 @@ def _relevance_page(session, listing: Listing, conditions, q, limit, cursor):
     more = len(picked) > limit
     picked = picked[:limit]
     ids = [i for _, _, i in picked]
-    rows = _rows_by_id(session, listing, ids)
-    loaded = listing.load(session, [rows[i] for i in ids])
+    snippets = search.snippets(session, listing.search_name, ids, q)
+    # A hit's own members, in the order ArticleHitSchema lists them (see renderings.article_items).
+    members = [{"snippet": snippets.get(i), "score": round(s, 6)} for _, s, i in picked]
+    loaded = stored(session.connection(), ids, members) if stored else None
+    if loaded is None:
+        rows = _rows_by_id(session, listing, ids)
+        ids = [i for i in ids if i in rows]  # an import may have removed a row since the ranking
+        loaded = listing.load(session, [rows[i] for i in ids])
+        by_id = dict(zip([i for _, _, i in picked], members))
+        for i, item in zip(ids, loaded):
+            item.update(by_id[i])
     items = list(zip(ids, loaded))
-    for (_, s, _), (_, item) in zip(picked, items):
-        item["score"] = round(s, 6)
-    _attach_snippets(session, listing, items, q)
     next_cursor = encode_cursor("relevance", list(picked[-1])) if more and picked else None
     return items, next_cursor
 
