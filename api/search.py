@@ -20,10 +20,11 @@ import functools
 import re
 
 from flask import current_app
-from sqlalchemy import Integer, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy import Integer, String, bindparam, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from api.driver import fetch_all
 from api.errors import invalid_params
 from api.sqlids import IdArray, in_ids_sql
 
@@ -99,13 +100,13 @@ def ranked_window(session: Session, name: str, id_column: ColumnElement, conditi
     and whether more matches follow. The window is the app's SEARCH_RANK_WINDOW, or RANK_WINDOW."""
     window = window or current_app.config.get("SEARCH_RANK_WINDOW") or RANK_WINDOW
     dialect = _dialect(session)
+    params = {"search_q": q if dialect == "postgresql" else fts5_query(q)}
     if conditions:
         statement = _ranked_statement(dialect, name, id_column, window, tuple(conditions))
-    else:  # the common case, a search alone: its statement is built once
-        statement = _unfiltered_ranked_statement(dialect, name, id_column, window)
-    query = q if dialect == "postgresql" else fts5_query(q)
-    rows = [(row[0], float(row[1] or 0.0))
-            for row in session.connection().execute(statement, {"search_q": query}).all()]
+        found = session.connection().execute(statement, params).all()
+    else:  # the common case, a search alone: its statement is built once and run on the driver
+        found = fetch_all(session.connection(), _unfiltered_ranked_statement(dialect, name, id_column, window), params)
+    rows = [(row[0], float(row[1] or 0.0)) for row in found]
     return rows[:window], len(rows) > window
 
 
@@ -147,7 +148,8 @@ def _snippet_statement(dialect: str, name: str):
     else:
         sql = (f"SELECT rowid, snippet(search_{name}, -1, :start, :end, :ellipsis, 24) FROM search_{name} "
                f"WHERE search_{name} MATCH :q AND {in_ids_sql('rowid', ':ids', dialect)}")
-    return text(sql).bindparams(bindparam("ids", type_=IdArray()))
+    return text(sql).bindparams(bindparam("ids", type_=IdArray())).columns(column("id", Integer),
+                                                                           column("snippet", String))
 
 
 def snippets(session: Session, name: str, ids: list[int], q: str) -> dict[int, str]:
@@ -159,5 +161,4 @@ def snippets(session: Session, name: str, ids: list[int], q: str) -> dict[int, s
         params = {"q": q, "options": _HEADLINE_OPTIONS, "ids": ids}
     else:
         params = {"start": MARK_START, "end": MARK_END, "ellipsis": ELLIPSIS, "q": fts5_query(q), "ids": ids}
-    rows = session.connection().execute(_snippet_statement(dialect, name), params).all()
-    return {row[0]: row[1] for row in rows}
+    return dict(fetch_all(session.connection(), _snippet_statement(dialect, name), params))
