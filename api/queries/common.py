@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from collections import namedtuple
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Protocol
 
 from sqlalchemy import Connection, Integer, bindparam, func, literal, select, union_all
 from sqlalchemy.types import NullType
@@ -173,9 +173,11 @@ class Prepared:
         return list(self.build(self.shape, self.params))
 
 
-# The stored renderings of the items with these ids, in that order, or None unless all are current;
-# given a third argument, a dict per item of members to append to it (renderings.article_items).
-Stored = Callable[..., list | None]
+class Stored(Protocol):
+    """The stored renderings of the items with these ids, in that order, or None unless all are
+    current; `extra`, a dict per item, gives members to append to each (renderings.article_items)."""
+
+    def __call__(self, connection: Connection, ids: list[int], extra: list[dict] | None = None) -> list | None: ...
 
 
 @dataclass
