@@ -184,6 +184,7 @@ def test_seed_renders_every_article(seeded):
     "/v1/agreements/ru-ir-comprehensive-strategic-partnership-2025/articles?sort=-number&limit=5",
     "/v1/articles?q=assistance", "/v1/articles?q=cooperation&limit=2", "/v1/articles?q=military%20OR%20energy&sector=security",
     "/v1/agreements/ru-ir-comprehensive-strategic-partnership-2025/articles?q=cooperation&limit=3",
+    "/v1/articles?q=cooperation&sort=-agreement&limit=2",
 ])
 def test_a_page_of_stored_items_has_the_bytes_of_the_live_assembly(shared_seeded_app, seeded_database_url, path,
                                                                   monkeypatch):
@@ -224,14 +225,16 @@ def test_a_page_reads_the_stored_items_and_only_when_all_are_current(seeded):
     assert _numbers(client.get(f"/v1/articles?agreement={ALPHA}")) == marked
     csv = client.get(f"/v1/articles?agreement={ALPHA}&format=csv").get_data(as_text=True).splitlines()
     assert [line.split(",")[1] for line in csv[1:]] == ["1", "2", "3", "4"]
-    # Ranked hits do, each with its own snippet and score appended; hits in another order do not.
+    # Search hits do, each with its own snippet appended, and its score when ranked.
     _mark_article(seeded, second, like=_article(seeded, ALPHA, 4))
     ranked = client.get(f"/v1/articles?agreement={ALPHA}&q=assistance").json["items"]
     assert [(hit["number"], hit["heading"]) for hit in ranked] == [(4, "Entry into force")]
     assert "<mark>assistance</mark>" in ranked[0]["snippet"].lower() and ranked[0]["score"] > 0
     assert list(ranked[0])[-2:] == ["snippet", "score"]
     in_order = client.get(f"/v1/articles?agreement={ALPHA}&q=assistance&sort=agreement").json["items"]
-    assert [(hit["number"], hit["heading"]) for hit in in_order] == [(B, "Mutual assistance")]
+    assert [(hit["number"], hit["heading"]) for hit in in_order] == [(4, "Entry into force")]
+    assert "<mark>assistance</mark>" in in_order[0]["snippet"].lower() and "score" not in in_order[0]
+    assert list(in_order[0])[-1] == "snippet"
     # One hit's item from another release: the hits are assembled live.
     _execute(seeded, update(ArticleRendering).where(ArticleRendering.article_id == second).values(code="old"))
     ranked = client.get(f"/v1/articles?agreement={ALPHA}&q=assistance").json["items"]

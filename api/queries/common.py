@@ -194,8 +194,7 @@ def run_page(session: Session, listing: Listing, conditions: list | Prepared, *,
     """One page of `listing` under `conditions`, in the order `sort`, after `cursor`.
 
     `stored` gives the page's items as stored renderings when all are current (see
-    `Stored`); ranked search hits read them too, each with its snippet and score appended.
-    Hits in another order are assembled."""
+    `Stored`); search hits read them too, each with its snippet (and score) appended."""
     if isinstance(conditions, Prepared) and (q or count or facets):
         conditions = conditions.bound()
     sort = sort or ("relevance" if q else listing.default_sort)
@@ -206,10 +205,7 @@ def run_page(session: Session, listing: Listing, conditions: list | Prepared, *,
     else:
         if q:
             conditions = [*conditions, search.matches(session, listing.search_name, listing.id_column, q)]
-        items, next_cursor = _keyset_page(session, listing, conditions, sort, limit, cursor,
-                                          None if q else stored)
-        if q:
-            _attach_snippets(session, listing, items, q)
+        items, next_cursor = _keyset_page(session, listing, conditions, sort, limit, cursor, stored, q)
     if q and sort == "relevance" and (count or facets):
         conditions = [*conditions, search.matches(session, listing.search_name, listing.id_column, q)]
     page = Page([item for _, item in items], next_cursor)
@@ -238,7 +234,8 @@ def iterate_all(session: Session, listing: Listing, conditions: list, *, sort: s
         cursor = page.next_cursor
 
 
-def _keyset_page(session, listing: Listing, conditions, sort, limit, cursor, stored: Stored | None = None):
+def _keyset_page(session, listing: Listing, conditions, sort, limit, cursor, stored: Stored | None = None,
+                 q: str | None = None):
     keys = listing.sort_keys(sort)
     values = decode_cursor(cursor, sort, keys) if cursor else None
     params = listing.keyset_params(sort, values) if cursor and listing.keyset_params else {}
@@ -263,16 +260,33 @@ def _keyset_page(session, listing: Listing, conditions, sort, limit, cursor, sto
     more = len(rows) > limit
     rows = rows[:limit]
     ids = [r[0] for r in rows]
-    items = stored(session.connection(), ids) if stored else None
-    if items is None:
-        if slim:  # an import may have removed a row since the page statement: it is left out
-            by_id = _rows_by_id(session, listing, ids)
-            ids = [i for i in ids if i in by_id]
-            items = listing.load(session, [by_id[i] for i in ids])
-        else:
-            items = listing.load(session, rows)
+    members = None
+    if q:
+        snippets = search.snippets(session, listing.search_name, ids, q)
+        members = [{"snippet": snippets.get(i)} for i in ids]
+    items = _page_items(session, listing, ids, stored, members, None if slim else {r[0]: r for r in rows})
     next_cursor = encode_cursor(sort, list(rows[-1][-len(keys):])) if more and rows else None
-    return list(zip(ids, items)), next_cursor
+    return items, next_cursor
+
+
+def _page_items(session, listing: Listing, ids: list, stored: Stored | None, members: list[dict] | None = None,
+                rows: dict | None = None) -> list[tuple]:
+    """(id, item) of a page's `ids`, in order: their stored renderings when all are current, else
+    assembled live from `rows` (by id; read here when None), leaving out a row that an import
+    removed since the page's statement. `members` (a search hit's snippet and score, one dict
+    per id) are appended to each item either way."""
+    items = stored(session.connection(), ids, members) if stored else None
+    if items is not None:
+        return list(zip(ids, items))
+    if rows is None:
+        rows = _rows_by_id(session, listing, ids)
+    kept = [i for i in ids if i in rows]
+    items = listing.load(session, [rows[i] for i in kept])
+    if members is not None:
+        by_id = dict(zip(ids, members))
+        for i, item in zip(kept, items):
+            item.update(by_id[i])
+    return list(zip(kept, items))
 
 
 def _keyset_statement(listing: Listing, columns: list, conditions, keys: list[SortKey], limit, select_from=None):
@@ -338,17 +352,8 @@ def _relevance_page(session, listing: Listing, conditions, q, limit, cursor, sto
     snippets = search.snippets(session, listing.search_name, ids, q)
     # A hit's own members, in the order ArticleHitSchema lists them (see renderings.article_items).
     members = [{"snippet": snippets.get(i), "score": round(s, 6)} for _, s, i in picked]
-    loaded = stored(session.connection(), ids, members) if stored else None
-    if loaded is None:
-        rows = _rows_by_id(session, listing, ids)
-        ids = [i for i in ids if i in rows]  # an import may have removed a row since the ranking
-        loaded = listing.load(session, [rows[i] for i in ids])
-        by_id = dict(zip([i for _, _, i in picked], members))
-        for i, item in zip(ids, loaded):
-            item.update(by_id[i])
-    items = list(zip(ids, loaded))
     next_cursor = encode_cursor("relevance", list(picked[-1])) if more and picked else None
-    return items, next_cursor
+    return _page_items(session, listing, ids, stored, members), next_cursor
 
 
 _ROWS_BY_ID: dict[str, Select] = {}
@@ -365,9 +370,3 @@ def _rows_by_id(session, listing: Listing, ids):
         )
     rows = session.connection().execute(statement, {"ids": ids}).all()
     return {row[0]: row for row in rows}
-
-
-def _attach_snippets(session, listing: Listing, items, q):
-    found = search.snippets(session, listing.search_name, [i for i, _ in items], q)
-    for i, item in items:
-        item["snippet"] = found.get(i)
