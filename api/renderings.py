@@ -11,7 +11,7 @@ request's transaction sees and by the same rendering code (`code_key`: the modul
 shape the document and the JSON settings). A write that did not refresh, or a release
 that changed the document, falls back to assembling it live; it is never served stale.
 A page of articles is served from stored items only when every one of them is current;
-so is a page of ranked search hits, each item followed by the hit's snippet and score.
+so is a page of search hits, each item followed by the hit's snippet (and score, when ranked).
 """
 from __future__ import annotations
 
